@@ -1,0 +1,138 @@
+/*
+** compat.h — every difference between Lua 5.1, 5.2, 5.3, 5.4 and LuaJIT
+** that lsock meets, in one place. Nothing else tests LUA_VERSION_NUM.
+*/
+#ifndef LSOCK_COMPAT_H
+#define LSOCK_COMPAT_H
+
+#include "lua.h"
+#include "lauxlib.h"
+
+#if LUA_VERSION_NUM < 502
+
+#define lua_rawlen(L, i) lua_objlen(L, (i))
+#define compat_absindex(L, i) \
+  (((i) > 0 || (i) <= LUA_REGISTRYINDEX) ? (i) : lua_gettop(L) + (i) + 1)
+
+/* luaL_setfuncs with upvalues, which 5.1 lacks. */
+static inline void compat_setfuncs(lua_State *L, const luaL_Reg *l, int nup) {
+  luaL_checkstack(L, nup + 1, "too many upvalues");
+  for (; l->name != NULL; l++) {
+    int i;
+    for (i = 0; i < nup; i++) lua_pushvalue(L, -nup);
+    lua_pushcclosure(L, l->func, nup);
+    lua_setfield(L, -(nup + 2), l->name);
+  }
+  lua_pop(L, nup);
+}
+#define luaL_setfuncs(L, l, n) compat_setfuncs(L, l, n)
+
+static inline void *compat_testudata(lua_State *L, int idx, const char *tname) {
+  void *p = lua_touserdata(L, idx);
+  if (p != NULL && lua_getmetatable(L, idx)) {
+    int same;
+    luaL_getmetatable(L, tname);
+    same = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    if (same) return p;
+  }
+  return NULL;
+}
+#define luaL_testudata(L, i, t) compat_testudata(L, i, t)
+
+static inline void compat_setmetatable(lua_State *L, const char *tname) {
+  luaL_getmetatable(L, tname);
+  lua_setmetatable(L, -2);
+}
+#define luaL_setmetatable(L, t) compat_setmetatable(L, t)
+
+#define compat_newudata(L, sz) lua_newuserdata(L, (sz))
+
+#else
+
+#define compat_absindex(L, i) lua_absindex(L, (i))
+#define compat_newudata(L, sz) lua_newuserdata(L, (sz))
+
+#endif
+
+#if LUA_VERSION_NUM >= 504
+#undef compat_newudata
+#define compat_newudata(L, sz) lua_newuserdatauv(L, (sz), 1)
+#endif
+
+/* Whether the value is an integer (5.3+) or a number with no fraction. */
+static inline int compat_isinteger(lua_State *L, int idx) {
+#if LUA_VERSION_NUM >= 503
+  return lua_isinteger(L, idx);
+#else
+  if (lua_type(L, idx) == LUA_TNUMBER) {
+    lua_Number n = lua_tonumber(L, idx);
+    return n == (lua_Number)(lua_Integer)n;
+  }
+  return 0;
+#endif
+}
+
+/* luaL_newmetatable, with __name (5.3 sets it itself). Returns as it does. */
+static inline int compat_newmetatable(lua_State *L, const char *tname) {
+  if (!luaL_newmetatable(L, tname)) return 0;
+#if LUA_VERSION_NUM < 503
+  lua_pushstring(L, tname);
+  lua_setfield(L, -2, "__name");
+#endif
+  return 1;
+}
+
+/* Raises the standard "bad argument #n to 'f' (T expected, got U)". */
+static inline int compat_typeerror(lua_State *L, int arg, const char *tname) {
+  const char *msg = lua_pushfstring(L, "%s expected, got %s", tname,
+                                    luaL_typename(L, arg));
+  return luaL_argerror(L, arg, msg);
+}
+
+/*
+** A scratch area for a string whose length is known only after a system
+** call fills it: compat_scratch_start gives n writable bytes,
+** compat_scratch_push pushes the first 'len' of them as a string. On 5.2+
+** this is a luaL_Buffer (5.4 frees a large one at once); 5.1's luaL_Buffer
+** cannot hold more than LUAL_BUFFERSIZE, so larger areas are a userdata.
+*/
+typedef struct compat_Scratch {
+  luaL_Buffer b;
+  int boxed;
+} compat_Scratch;
+
+static inline char *compat_scratch_start(lua_State *L, compat_Scratch *s, size_t n) {
+#if LUA_VERSION_NUM >= 502
+  s->boxed = 0;
+  luaL_buffinit(L, &s->b);
+  return luaL_prepbuffsize(&s->b, n);
+#else
+  if (n <= LUAL_BUFFERSIZE) {
+    s->boxed = 0;
+    luaL_buffinit(L, &s->b);
+    return luaL_prepbuffer(&s->b);
+  }
+  s->boxed = 1;
+  return (char *)lua_newuserdata(L, n);
+#endif
+}
+
+static inline void compat_scratch_push(lua_State *L, compat_Scratch *s, size_t len) {
+  if (s->boxed) {
+    lua_pushlstring(L, (const char *)lua_touserdata(L, -1), len);
+    lua_remove(L, -2);
+  } else {
+    luaL_addsize(&s->b, len);
+    luaL_pushresult(&s->b);
+  }
+}
+
+/* Lua 5.4's to-be-closed variables call __close; earlier versions ignore it. */
+#if LUA_VERSION_NUM >= 504
+#define COMPAT_HAS_CLOSE 1
+#else
+#define COMPAT_HAS_CLOSE 0
+#endif
+
+#endif

@@ -1,0 +1,40 @@
+#!/bin/sh
+# Runs every suite and prints one closing line "N passed, N failed".
+# A suite is a command that prints TAP ("ok ..." / "not ok ...") lines;
+# a suite that exits non-zero without reporting a failure counts as one.
+# Environment: LUA (5.4, 5.1, ..., luajit), LUA_BIN (the interpreter).
+LUA=${LUA:-5.4}
+LUA_BIN=${LUA_BIN:-lua$LUA}
+cd "$(dirname "$0")/.."
+logdir=build/test-logs/$LUA
+mkdir -p "$logdir"
+passed=0
+failed=0
+
+run_suite() { # name command...
+  name=$1; shift
+  log="$logdir/$name.log"
+  "$@" >"$log" 2>&1
+  rc=$?
+  p=$(grep -c '^ok ' "$log")
+  f=$(grep -c '^not ok ' "$log")
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  passed=$((passed + p)); failed=$((failed + f))
+  if [ "$f" -ne 0 ]; then
+    echo "== $name: $p passed, $f failed (exit $rc); log: $log"
+    grep -A12 '^not ok ' "$log" | head -120
+    [ "$rc" -ne 0 ] && tail -20 "$log"
+  else
+    echo "== $name: $p passed"
+  fi
+}
+
+run_suite busted busted --lua="$LUA_BIN" -o TAP --helper=spec/helper.lua spec
+for t in tests/suite_*.sh; do
+  [ -f "$t" ] || continue
+  n=$(basename "$t" .sh); n=${n#suite_}
+  run_suite "$n" sh "$t"
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
