@@ -1,0 +1,662 @@
+---@meta lsock
+-- Type definitions of lsock for lua-language-server (LuaCATS annotations).
+--
+-- Point the language server at this folder, e.g. in .luarc.json:
+--     { "workspace.library": ["path/to/lsock/types"] }
+--
+-- Conventions used below (see docs/reference.md):
+--   * An operating-system failure returns `nil, message, errno`: the
+--     annotations spell it as optional returns `string? errmsg` and
+--     `integer? errno` after the (optional) success value.
+--   * A timeout returns `nil, "timeout", lsock.ETIMEDOUT`.
+--   * Programmer errors (wrong types, closed socket, ...) raise.
+--   * An address is given as separate values (`host, port` or a path) or as
+--     one `lsock.address` table; it is returned as multiple values.
+--   * A field marked `?` in the `lsock` class is a constant that a platform
+--     may lack; it is then absent (nil), never a made-up number.
+--     tests/check_types.lua relies on that mark.
+
+---An address: `{host, port}`, `{host, port, flowinfo, scope_id}` for
+---AF_INET6, or a path string for AF_UNIX (a leading `"\0"` is the Linux
+---abstract namespace). `getaddrinfo` results' `addr` has this shape.
+---@alias lsock.address {[1]: string, [2]: integer, [3]: integer?, [4]: integer?}|string
+
+---A timeout: `nil` blocking, `0` non-blocking, `t > 0` seconds.
+---@alias lsock.timeout number?
+
+---What `lsock.select` and `poller:register` accept.
+---@alias lsock.selectable lsock.socket|lsock.file|integer|{fileno: fun(self): integer}
+
+---@alias lsock.filemode "r"|"w"|"rw"|"rb"|"wb"|"rwb"
+---@alias lsock.readformat "l"|"L"|"a"|"n"|"*l"|"*L"|"*a"|"*n"|integer
+---@alias lsock.vbufmode "no"|"full"|"line"
+
+---One `lsock.getaddrinfo` result.
+---@class lsock.addrinfo
+---@field family integer `AF_INET`, `AF_INET6`, ...
+---@field type integer `SOCK_STREAM`, `SOCK_DGRAM`, ...
+---@field proto integer
+---@field canonname string `""` unless `AI_CANONNAME` was asked for
+---@field addr lsock.address `{host, port}` or `{host, port, flowinfo, scope_id}`
+
+---Options of `lsock.create_server`.
+---@class lsock.serveropts
+---@field family? integer `AF_INET` (default) or `AF_INET6`
+---@field backlog? integer `listen` backlog
+---@field reuse_port? boolean set `SO_REUSEPORT`
+---@field dualstack_ipv6? boolean an `AF_INET6` socket that also accepts IPv4
+
+---The module: `local lsock = require "lsock"`.
+---@class lsock
+---@field _VERSION string `"lsock X.Y.Z"`
+---@field has_ipv6 boolean whether IPv6 is supported
+-- Address families.
+---@field AF_INET integer
+---@field AF_INET6 integer
+---@field AF_UNIX integer
+---@field AF_UNSPEC integer
+-- Socket types.
+---@field SOCK_STREAM integer
+---@field SOCK_DGRAM integer
+---@field SOCK_RAW integer
+---@field SOCK_SEQPACKET integer
+-- Socket options (level SOL_SOCKET).
+---@field SOL_SOCKET integer
+---@field SO_REUSEADDR integer
+---@field SO_REUSEPORT? integer platform-specific
+---@field SO_KEEPALIVE integer
+---@field SO_BROADCAST integer
+---@field SO_LINGER integer
+---@field SO_RCVBUF integer
+---@field SO_SNDBUF integer
+---@field SO_RCVLOWAT integer
+---@field SO_SNDLOWAT integer
+---@field SO_ERROR integer
+---@field SO_TYPE integer
+-- Protocols and their options.
+---@field IPPROTO_IP integer
+---@field IPPROTO_IPV6 integer
+---@field IPPROTO_TCP integer
+---@field IPPROTO_UDP integer
+---@field TCP_NODELAY integer
+---@field TCP_KEEPIDLE? integer platform-specific
+---@field TCP_KEEPINTVL? integer platform-specific
+---@field TCP_KEEPCNT? integer platform-specific
+---@field IP_TTL integer
+---@field IP_MULTICAST_TTL integer
+---@field IP_MULTICAST_LOOP integer
+---@field IP_ADD_MEMBERSHIP integer
+---@field IP_DROP_MEMBERSHIP integer
+---@field IPV6_V6ONLY integer
+---@field IPV6_JOIN_GROUP? integer platform-specific
+---@field IPV6_LEAVE_GROUP? integer platform-specific
+---@field INADDR_ANY integer
+---@field INADDR_LOOPBACK integer
+-- Flags of recv/send.
+---@field MSG_PEEK integer
+---@field MSG_WAITALL integer
+---@field MSG_DONTWAIT? integer platform-specific
+---@field MSG_OOB integer
+---@field MSG_TRUNC? integer platform-specific
+-- shutdown(how).
+---@field SHUT_RD integer
+---@field SHUT_WR integer
+---@field SHUT_RDWR integer
+-- getaddrinfo / getnameinfo flags.
+---@field AI_PASSIVE integer
+---@field AI_CANONNAME integer
+---@field AI_NUMERICHOST integer
+---@field AI_NUMERICSERV integer
+---@field NI_NUMERICHOST integer
+---@field NI_NUMERICSERV integer
+---@field SOMAXCONN integer
+-- Poller events.
+---@field POLLIN integer
+---@field POLLOUT integer
+---@field POLLERR integer
+---@field POLLHUP integer
+-- errno values the module returns (the third result of a failure).
+---@field EAGAIN integer
+---@field EWOULDBLOCK integer
+---@field EINPROGRESS integer
+---@field EALREADY integer
+---@field EISCONN integer
+---@field ENOTCONN integer
+---@field ECONNREFUSED integer
+---@field ECONNRESET integer
+---@field ECONNABORTED integer
+---@field EPIPE integer
+---@field ETIMEDOUT integer
+---@field EADDRINUSE integer
+---@field EADDRNOTAVAIL integer
+---@field EINTR integer
+---@field EBADF integer
+---@field EINVAL integer
+---@field EMSGSIZE integer
+---@field ENETUNREACH integer
+---@field EHOSTUNREACH integer
+-- Name-resolution failure codes (the third result of a getaddrinfo failure).
+---@field EAI_AGAIN integer
+---@field EAI_BADFLAGS integer
+---@field EAI_FAIL integer
+---@field EAI_FAMILY integer
+---@field EAI_MEMORY integer
+---@field EAI_NONAME integer
+---@field EAI_SERVICE integer
+---@field EAI_SOCKTYPE integer
+---@field EAI_SYSTEM? integer where defined
+---@field EAI_OVERFLOW? integer where defined
+local lsock = {}
+
+---A new socket. Defaults: `AF_INET`, `SOCK_STREAM`, protocol 0. It takes
+---`lsock.getdefaulttimeout()`.
+---
+---```lua
+---local s = assert(lsock.socket(lsock.AF_INET, lsock.SOCK_DGRAM))
+---```
+---@param family? integer `AF_INET` (default), `AF_INET6` or `AF_UNIX`
+---@param type? integer `SOCK_STREAM` (default), `SOCK_DGRAM`, ...
+---@param proto? integer default 0
+---@return lsock.socket? sock
+---@return string? errmsg
+---@return integer? errno
+function lsock.socket(family, type, proto) end
+
+---Two connected sockets. Default `AF_UNIX`, `SOCK_STREAM`.
+---
+---```lua
+---local a, b = assert(lsock.socketpair())
+---```
+---@param family? integer
+---@param type? integer
+---@param proto? integer
+---@return lsock.socket? sock1 the first socket, or nil
+---@return lsock.socket|string sock2_or_errmsg the second socket, or the message
+---@return integer? errno
+function lsock.socketpair(family, type, proto) end
+
+---A socket over a `dup` of the descriptor `fd`.
+---@param fd integer
+---@param family integer
+---@param type integer
+---@param proto? integer
+---@return lsock.socket? sock
+---@return string? errmsg
+---@return integer? errno
+function lsock.fromfd(fd, family, type, proto) end
+
+---Closes a bare descriptor (one from `s:detach()`, say).
+---@param fd integer
+---@return true? ok
+---@return string? errmsg
+---@return integer? errno
+function lsock.close(fd) end
+
+---Tries every `getaddrinfo` result for `address` in order and returns the
+---first connected socket.
+---
+---```lua
+---local c = assert(lsock.create_connection({"localhost", 8080}, 5))
+---```
+---@param address {[1]: string, [2]: integer|string} `{host, port}`
+---@param timeout? number seconds; `nil` uses the default timeout
+---@param source_address? {[1]: string, [2]: integer} `{host, port}` to bind first
+---@return lsock.socket? sock
+---@return string? errmsg
+---@return integer? errno
+function lsock.create_connection(address, timeout, source_address) end
+
+---A bound, listening socket (`SO_REUSEADDR` set on POSIX).
+---
+---```lua
+---local srv = assert(lsock.create_server({"127.0.0.1", 0}, {backlog = 16}))
+---```
+---@param address {[1]: string, [2]: integer} `{host, port}`
+---@param opts? lsock.serveropts
+---@return lsock.socket? sock
+---@return string? errmsg
+---@return integer? errno
+function lsock.create_server(address, opts) end
+
+---Python's `select.select`. Returns three new lists of the ready objects
+---(three empty lists on timeout). `timeout` `nil` waits forever.
+---
+---```lua
+---local r, w = lsock.select({srv, conn}, {}, nil, 1.0)
+---```
+---@param rlist lsock.selectable[]
+---@param wlist lsock.selectable[]
+---@param xlist? lsock.selectable[]
+---@param timeout? number seconds
+---@return lsock.selectable[]? readable
+---@return lsock.selectable[]|string writable_or_errmsg
+---@return lsock.selectable[]|integer exceptional_or_errno
+function lsock.select(rlist, wlist, xlist, timeout) end
+
+---Resolves `host` and `port` into a list of address records.
+---
+---```lua
+---for _, ai in ipairs(assert(lsock.getaddrinfo("localhost", 80, nil, lsock.SOCK_STREAM))) do
+---  print(ai.family, ai.addr[1], ai.addr[2])
+---end
+---```
+---@param host string?
+---@param port integer|string|nil a number or a service name
+---@param family? integer default `AF_UNSPEC`
+---@param type? integer default 0 (any)
+---@param proto? integer default 0
+---@param flags? integer `AI_*` flags, or-ed
+---@return lsock.addrinfo[]? results
+---@return string? errmsg
+---@return integer? code an `lsock.EAI_*` code
+function lsock.getaddrinfo(host, port, family, type, proto, flags) end
+
+---The host and service names of an address.
+---@param address {[1]: string, [2]: integer, [3]: integer?, [4]: integer?}
+---@param flags integer `NI_*` flags, or-ed
+---@return string? host
+---@return string service_or_errmsg
+---@return integer? code an `lsock.EAI_*` code
+function lsock.getnameinfo(address, flags) end
+
+---The machine's host name.
+---@return string? name
+---@return string? errmsg
+---@return integer? errno
+function lsock.gethostname() end
+
+---The IPv4 address of `name`, as text.
+---@param name string
+---@return string? address
+---@return string? errmsg
+---@return integer? code
+function lsock.gethostbyname(name) end
+
+---Text address to packed bytes (4 bytes for AF_INET, 16 for AF_INET6).
+---Invalid text is data: `nil, message, errno`.
+---@param family integer
+---@param text string
+---@return string? packed
+---@return string? errmsg
+---@return integer? errno
+function lsock.inet_pton(family, text) end
+
+---Packed bytes to a text address; a `packed` of the wrong length raises.
+---@param family integer
+---@param packed string
+---@return string? text
+---@return string? errmsg
+---@return integer? errno
+function lsock.inet_ntop(family, packed) end
+
+---16-bit host to network byte order.
+---@param x integer
+---@return integer
+function lsock.htons(x) end
+
+---16-bit network to host byte order.
+---@param x integer
+---@return integer
+function lsock.ntohs(x) end
+
+---32-bit host to network byte order.
+---@param x integer
+---@return integer
+function lsock.htonl(x) end
+
+---32-bit network to host byte order.
+---@param x integer
+---@return integer
+function lsock.ntohl(x) end
+
+---The timeout new sockets get (`nil`: blocking), per Lua state.
+---@return number?
+function lsock.getdefaulttimeout() end
+
+---Sets the timeout new sockets get: `nil` blocking, `0` non-blocking,
+---`t > 0` seconds.
+---@param timeout lsock.timeout
+function lsock.setdefaulttimeout(timeout) end
+
+---A new poller: a persistent set of descriptors kept by the kernel (epoll,
+---kqueue, or poll).
+---
+---```lua
+---local p = lsock.poller()
+---p:register(srv, lsock.POLLIN)
+---for obj, ev in p:wait(1.0) do ... end
+---```
+---@return lsock.poller? poller
+---@return string? errmsg
+---@return integer? errno
+function lsock.poller() end
+
+---A socket: Python's `socket.socket` in Lua's shapes.
+---`tostring(s)` gives `<lsock.socket fd=3, family=AF_INET, ...>`; `__gc` and
+---`__close` close it.
+---@class lsock.socket
+---@field family integer read-only: `AF_INET`, `AF_INET6` or `AF_UNIX`
+---@field type integer read-only: `SOCK_STREAM`, `SOCK_DGRAM`, ...
+---@field proto integer read-only
+local socket = {}
+
+---The descriptor; `-1` once closed.
+---@return integer fd
+function socket:fileno() end
+
+---The local address as multiple values: `host, port` (AF_INET),
+---`host, port, flowinfo, scope_id` (AF_INET6) or `path` (AF_UNIX).
+---
+---```lua
+---local host, port = s:getsockname()
+---```
+---@return string? host_or_path
+---@return integer|string|nil port_or_errmsg
+---@return integer? flowinfo_or_errno
+---@return integer? scope_id
+function socket:getsockname() end
+
+---The peer's address as multiple values (as `getsockname`).
+---@return string? host_or_path
+---@return integer|string|nil port_or_errmsg
+---@return integer? flowinfo_or_errno
+---@return integer? scope_id
+function socket:getpeername() end
+
+---Sets an option: an integer, a boolean, or a string of raw bytes
+---(`string.pack`, as Python uses `struct.pack`).
+---
+---```lua
+---s:setsockopt(lsock.SOL_SOCKET, lsock.SO_REUSEADDR, true)
+---```
+---@param level integer
+---@param option integer
+---@param value integer|boolean|string
+---@return true? ok
+---@return string? errmsg
+---@return integer? errno
+function socket:setsockopt(level, option, value) end
+
+---Reads an option: an integer; with `buflen`, a string of at most
+---`buflen` raw bytes.
+---@param level integer
+---@param option integer
+---@param buflen? integer
+---@return integer|string|nil value
+---@return string? errmsg
+---@return integer? errno
+function socket:getsockopt(level, option, buflen) end
+
+---Binds the socket to an address.
+---
+---```lua
+---assert(s:bind("127.0.0.1", 0))
+---```
+---@param host string a name, `""`/`"*"` (any address) or a literal; a path for AF_UNIX
+---@param port? integer
+---@param flowinfo? integer AF_INET6 only
+---@param scope_id? integer AF_INET6 only
+---@return true? ok
+---@return string? errmsg
+---@return integer? errno
+---@overload fun(self: lsock.socket, address: lsock.address): true?, string?, integer?
+function socket:bind(host, port, flowinfo, scope_id) end
+
+---Listens; default backlog `min(SOMAXCONN, 128)`; negative counts as 0.
+---@param backlog? integer
+---@return true? ok
+---@return string? errmsg
+---@return integer? errno
+function socket:listen(backlog) end
+
+---Accepts a connection: `conn, host, port...`. `conn` gets the default timeout.
+---
+---```lua
+---local conn, host, port = srv:accept()
+---```
+---@return lsock.socket? conn
+---@return string host_or_errmsg
+---@return integer? port_or_errno
+---@return integer? flowinfo
+---@return integer? scope_id
+function socket:accept() end
+
+---Connects; honours the timeout. Non-blocking: `nil, msg, lsock.EINPROGRESS`.
+---
+---```lua
+---assert(s:connect("127.0.0.1", port))
+---```
+---@param host string
+---@param port? integer
+---@param flowinfo? integer
+---@param scope_id? integer
+---@return true? ok
+---@return string? errmsg
+---@return integer? errno
+---@overload fun(self: lsock.socket, address: lsock.address): true?, string?, integer?
+function socket:connect(host, port, flowinfo, scope_id) end
+
+---Connects and returns `0` or the errno (`lsock.ETIMEDOUT` on timeout);
+---never `nil` for an OS failure.
+---@param host string
+---@param port? integer
+---@param flowinfo? integer
+---@param scope_id? integer
+---@return integer errno
+---@overload fun(self: lsock.socket, address: lsock.address): integer
+function socket:connect_ex(host, port, flowinfo, scope_id) end
+
+---Receives at most `bufsize` bytes; `""` at end of stream.
+---
+---```lua
+---local data, err, code = conn:recv(4096)
+---```
+---@param bufsize integer
+---@param flags? integer `MSG_*` flags
+---@return string? data
+---@return string? errmsg
+---@return integer? errno
+function socket:recv(bufsize, flags) end
+
+---Receives a datagram: `data, host, port...`.
+---
+---```lua
+---local data, host, port = udp:recvfrom(2048)
+---```
+---@param bufsize integer
+---@param flags? integer
+---@return string? data
+---@return string host_or_errmsg
+---@return integer? port_or_errno
+---@return integer? flowinfo
+---@return integer? scope_id
+function socket:recvfrom(bufsize, flags) end
+
+---Sends what it can and returns the count of bytes sent.
+---@param data string
+---@param flags? integer
+---@return integer? sent
+---@return string? errmsg
+---@return integer? errno
+function socket:send(data, flags) end
+
+---Sends every byte; the timeout bounds the whole call. On failure, the
+---fourth result is how many bytes were sent.
+---@param data string
+---@param flags? integer
+---@return true? ok
+---@return string? errmsg
+---@return integer? errno
+---@return integer? sent
+function socket:sendall(data, flags) end
+
+---Sends a datagram to an address.
+---
+---```lua
+---udp:sendto("ping", "127.0.0.1", port)
+---```
+---@param data string
+---@param host string
+---@param port? integer
+---@param flowinfo? integer
+---@param scope_id? integer
+---@return integer? sent
+---@return string? errmsg
+---@return integer? errno
+---@overload fun(self: lsock.socket, data: string, address: lsock.address): integer?, string?, integer?
+---@overload fun(self: lsock.socket, data: string, flags: integer, host: string, port?: integer, flowinfo?: integer, scope_id?: integer): integer?, string?, integer?
+---@overload fun(self: lsock.socket, data: string, flags: integer, address: lsock.address): integer?, string?, integer?
+function socket:sendto(data, host, port, flowinfo, scope_id) end
+
+---Shuts down one or both halves: `lsock.SHUT_RD`, `SHUT_WR`, `SHUT_RDWR`.
+---@param how integer
+---@return true? ok
+---@return string? errmsg
+---@return integer? errno
+function socket:shutdown(how) end
+
+---Closes the socket; idempotent. Files from `makefile` keep the
+---descriptor open until they are closed too.
+---@return true? ok
+---@return string? errmsg
+---@return integer? errno
+function socket:close() end
+
+---The descriptor; the object is then closed without closing it.
+---@return integer fd
+function socket:detach() end
+
+---A new socket over a duplicate descriptor, with the same timeout.
+---@return lsock.socket? sock
+---@return string? errmsg
+---@return integer? errno
+function socket:dup() end
+
+---Sets the mode: `nil` blocking, `0` non-blocking, `t > 0` seconds.
+---@param timeout lsock.timeout
+function socket:settimeout(timeout) end
+
+---The timeout: `nil` (blocking), `0` (non-blocking) or seconds.
+---@return number?
+function socket:gettimeout() end
+
+---`setblocking(true)` is `settimeout(nil)`; `false` is `settimeout(0)`.
+---@param flag boolean
+function socket:setblocking(flag) end
+
+---`gettimeout() ~= 0`.
+---@return boolean
+function socket:getblocking() end
+
+---A buffered file object shaped like Lua's `io` handles.
+---
+---```lua
+---local f = conn:makefile("rw")
+---for line in f:lines() do f:write(line, "\n"):flush() end
+---```
+---@param mode? lsock.filemode default `"r"`
+---@param buffering? integer write buffer size (default 8192; 0 unbuffered; 1 line-buffered)
+---@return lsock.file? file
+---@return string? errmsg
+---@return integer? errno
+function socket:makefile(mode, buffering) end
+
+---A buffered file over a socket, from `s:makefile()`; shaped like `io`'s.
+---`tostring(f)` gives `lsock.file (0x...)` or `lsock.file (closed)`.
+---@class lsock.file
+local file = {}
+
+---Reads by formats, as `io.read`: `"l"`, `"L"`, `"a"`, `"n"` or a byte
+---count. A timeout returns `nil, "timeout", lsock.ETIMEDOUT` and keeps the
+---bytes already received for the next read.
+---
+---```lua
+---local line = f:read("l")
+---```
+---@param ... lsock.readformat
+---@return string|number|nil ...
+function file:read(...) end
+
+---An iterator over reads with the given formats (default `"l"`).
+---@param ... lsock.readformat
+---@return fun(): string|number|nil
+function file:lines(...) end
+
+---Writes strings or numbers; returns the file.
+---@param ... string|number
+---@return lsock.file? file
+---@return string? errmsg
+---@return integer? errno
+function file:write(...) end
+
+---Sends the write buffer. On timeout, what could not be sent stays buffered.
+---@return lsock.file? file
+---@return string? errmsg
+---@return integer? errno
+function file:flush() end
+
+---Closes the file (the socket's descriptor closes once the socket and all
+---its files are closed).
+---@return true? ok
+---@return string? errmsg
+---@return integer? errno
+function file:close() end
+
+---Sets the write buffering, as `io`: `"no"`, `"full"` or `"line"`.
+---@param mode lsock.vbufmode
+---@param size? integer
+---@return true? ok
+---@return string? errmsg
+---@return integer? errno
+function file:setvbuf(mode, size) end
+
+---The socket's descriptor.
+---@return integer fd
+function file:fileno() end
+
+---A persistent set of watched descriptors, from `lsock.poller()`.
+---@class lsock.poller
+local poller = {}
+
+---Watches `obj` for `events` (`lsock.POLLIN`, `lsock.POLLOUT` or both,
+---or-ed); `data` is handed back by `wait`. Registering an fd twice raises.
+---@param obj lsock.selectable
+---@param events integer
+---@param data? any
+---@return true? ok
+---@return string? errmsg
+---@return integer? errno
+function poller:register(obj, events, data) end
+
+---Changes the events or data of a registered object.
+---@param obj lsock.selectable
+---@param events integer
+---@param data? any
+---@return true? ok
+---@return string? errmsg
+---@return integer? errno
+function poller:modify(obj, events, data) end
+
+---Forgets `obj`; unregister before closing it.
+---@param obj lsock.selectable
+---@return true? ok
+---@return string? errmsg
+---@return integer? errno
+function poller:unregister(obj) end
+
+---Waits and returns an iterator over the ready objects:
+---`for obj, events, data in p:wait(1.0) do ... end`. Yields nothing on
+---timeout; `events` may include `lsock.POLLERR` and `lsock.POLLHUP`.
+---@param timeout? number seconds; `nil` waits forever
+---@return fun(): lsock.selectable?, integer?, any
+function poller:wait(timeout) end
+
+---How many objects are registered.
+---@return integer
+function poller:count() end
+
+---Closes the poller; idempotent.
+---@return true? ok
+function poller:close() end
+
+return lsock
