@@ -75,3 +75,6 @@ examples: lsock.so
 
 clean:
 	rm -rf build lsock.so
+
+# Further targets live in mk/*.mk, one file per concern (embedding, checks).
+-include mk/*.mk

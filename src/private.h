@@ -49,6 +49,18 @@ int wait_remaining_ms(double deadline);
 
 /* -------------------------------------------------------- the socket object */
 
+typedef struct lsock_Addr {
+  union {
+    struct sockaddr sa;
+    struct sockaddr_in in4;
+    struct sockaddr_in6 in6;
+    struct sockaddr_un un;
+    struct sockaddr_storage ss;
+  } u;
+  socklen_t len;
+} lsock_Addr;
+
+
 typedef struct lsock_Socket {
   int fd;          /* -1 once the descriptor is closed */
   int family, type, proto;
@@ -86,9 +98,19 @@ int sock_create(lua_State *L, int family, int type, int proto);
 int sock_release(lsock_Socket *s);
 /* A file made by makefile() is done with the descriptor. */
 int sock_unref(lsock_Socket *s);
+/* Python's default backlog: min(SOMAXCONN, 128). */
+#define SOCK_DEFAULT_BACKLOG (SOMAXCONN < 128 ? SOMAXCONN : 128)
+/* listen with Python's handling of the backlog: 0 or an errno. */
+int sock_listen(lsock_Socket *s, lua_Integer backlog);
+/* connect honouring the timeout: 0, LSOCK_TIMEOUT or an errno. */
+int sock_connect(lsock_Socket *s, const lsock_Addr *a);
 /* Sets the timeout mode, switching O_NONBLOCK as needed. */
 int sock_settimeout(lsock_Socket *s, double timeout);
 void sock_open_methods(lua_State *L);
+/* The data methods (transfer.c), merged into the socket's method table. */
+extern const luaL_Reg transfer_methods[];
+/* The constructors (create.c): socket, socketpair, fromfd, create_*. */
+void create_open_functions(lua_State *L);
 
 /* The state's default timeout (registry), < 0 meaning none. */
 double sock_getdefaulttimeout(lua_State *L);
@@ -97,16 +119,6 @@ double sock_checktimeout(lua_State *L, int idx);
 
 /* ----------------------------------------------------- addresses and names */
 
-typedef struct lsock_Addr {
-  union {
-    struct sockaddr sa;
-    struct sockaddr_in in4;
-    struct sockaddr_in6 in6;
-    struct sockaddr_un un;
-    struct sockaddr_storage ss;
-  } u;
-  socklen_t len;
-} lsock_Addr;
 
 /* Reads the address at 'idx' (values or one table) for 'family' into 'a';
    raises on a wrong shape; returns 1, or pushes nil, message, code and

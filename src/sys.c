@@ -24,7 +24,7 @@ const int sys_sendflags = MSG_NOSIGNAL;
 const int sys_sendflags = 0; /* SO_NOSIGPIPE is set on each socket instead */
 #endif
 
-static int aux_setflags(int fd, int nonblocking) {
+int sys_adopt(int fd, int nonblocking) {
   int fl = fcntl(fd, F_GETFD);
   if (fl == -1 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) == -1) return errno;
 #if !defined(MSG_NOSIGNAL) && defined(SO_NOSIGPIPE)
@@ -33,13 +33,7 @@ static int aux_setflags(int fd, int nonblocking) {
     (void)setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
   }
 #endif
-  return nonblocking ? sys_setnonblocking(fd, 1) : 0;
-}
-
-/* Closes 'fd' after a failure, keeping the failure's errno. */
-static int aux_abandon(int fd, int err) {
-  close(fd);
-  return err;
+  return sys_setnonblocking(fd, nonblocking);
 }
 
 int sys_socket(int family, int type, int proto, int nonblocking, int *fd) {
@@ -49,7 +43,10 @@ int sys_socket(int family, int type, int proto, int nonblocking, int *fd) {
 #else
   int err, s = socket(family, type, proto);
   if (s == -1) return errno;
-  if ((err = aux_setflags(s, nonblocking)) != 0) return aux_abandon(s, err);
+  if ((err = sys_adopt(s, nonblocking)) != 0) {
+    close(s);
+    return err;
+  }
 #endif
   *fd = s;
   return 0;
@@ -62,10 +59,11 @@ int sys_socketpair(int family, int type, int proto, int nonblocking, int fds[2])
 #else
   int err;
   if (socketpair(family, type, proto, fds) == -1) return errno;
-  if ((err = aux_setflags(fds[0], nonblocking)) != 0 ||
-      (err = aux_setflags(fds[1], nonblocking)) != 0) {
+  if ((err = sys_adopt(fds[0], nonblocking)) != 0 ||
+      (err = sys_adopt(fds[1], nonblocking)) != 0) {
+    close(fds[0]);
     close(fds[1]);
-    return aux_abandon(fds[0], err);
+    return err;
   }
 #endif
   return 0;
@@ -78,9 +76,11 @@ int sys_accept(int fd, struct sockaddr *sa, socklen_t *len, int nonblocking, int
 #else
   int err, c = accept(fd, sa, len);
   if (c == -1) return errno;
-  /* accepted sockets may inherit O_NONBLOCK here: set the mode both ways */
-  if ((err = aux_setflags(c, 0)) != 0 || (err = sys_setnonblocking(c, nonblocking)) != 0)
-    return aux_abandon(c, err);
+  /* accepted sockets may inherit O_NONBLOCK here: sys_adopt sets it both ways */
+  if ((err = sys_adopt(c, nonblocking)) != 0) {
+    close(c);
+    return err;
+  }
 #endif
   *conn = c;
   return 0;

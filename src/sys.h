@@ -20,6 +20,8 @@ int sys_socketpair(int family, int type, int proto, int nonblocking, int fds[2])
 int sys_accept(int fd, struct sockaddr *sa, socklen_t *len, int nonblocking, int *conn);
 int sys_dup(int fd, int *copy);
 int sys_setnonblocking(int fd, int on);
+/* Makes a descriptor from elsewhere close-on-exec, in the mode wanted. */
+int sys_adopt(int fd, int nonblocking);
 int sys_close(int fd);
 /* Bytes waiting to be read (the next datagram's size for datagram sockets). */
 int sys_pending(int fd, size_t *n);
