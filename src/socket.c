@@ -488,8 +488,6 @@ void sock_open_methods(lua_State *L) {
   luaL_setfuncs(L, transfer_methods, 0);
   lua_pushcclosure(L, s_index, 1);
   lua_setfield(L, -2, "__index");
-  lua_pushliteral(L, "a socket's metatable is not yours to change");
-  lua_setfield(L, -2, "__metatable");
   lua_pop(L, 1);
 }
 

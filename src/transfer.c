@@ -14,6 +14,9 @@
 /* recv(n) with n above this asks the kernel how much is waiting, so a huge
    n allocates what arrived, not n bytes. */
 #define RECV_DIRECT_MAX (64 * 1024)
+/* A datagram cannot be read in pieces: when none is waiting yet, a large
+   recv gets room for any datagram the default buffers let through. */
+#define RECV_DGRAM_MAX (256 * 1024)
 
 typedef struct {
   char *buf;
@@ -80,9 +83,9 @@ int sock_send(lsock_Socket *s, const char *buf, size_t len, int flags, double de
 /* The buffer size for recv(n): n, or for a large n what is waiting
    (at least RECV_DIRECT_MAX, so a read that must wait still gets a chunk). */
 static size_t aux_recvsize(lsock_Socket *s, lua_Integer n) {
-  size_t pending;
+  size_t pending, least = s->type == SOCK_STREAM ? RECV_DIRECT_MAX : RECV_DGRAM_MAX;
   if (n <= RECV_DIRECT_MAX) return (size_t)n;
-  if (sys_pending(s->fd, &pending) != 0 || pending < RECV_DIRECT_MAX) return RECV_DIRECT_MAX;
+  if (sys_pending(s->fd, &pending) != 0 || pending < least) pending = least;
   return pending < (size_t)n ? pending : (size_t)n;
 }
 
