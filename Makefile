@@ -73,6 +73,13 @@ bench: lsock.so
 examples: lsock.so
 	@LUA_BIN=$(LUA_BIN) sh examples/run.sh
 
+# luacheck over every Lua file (.luacheckrc), cppcheck over the C sources.
+lint:
+	luacheck .
+	cppcheck --quiet --enable=warning,style,performance,portability --std=c99 \
+	  --error-exitcode=1 --inline-suppr -I src --suppress=missingIncludeSystem \
+	  --suppress=missingInclude src/
+
 clean:
 	rm -rf build lsock.so
 

@@ -213,8 +213,6 @@ void addr_pushtable(lua_State *L, const struct sockaddr *sa, socklen_t len) {
 }
 
 void addr_addtext(luaL_Buffer *b, const struct sockaddr *sa, socklen_t len) {
-  char text[INET6_ADDRSTRLEN];
-  char port[8];
   if (len == 0) return;
   if (sa->sa_family == AF_UNIX) {
     const struct sockaddr_un *un = (const struct sockaddr_un *)(const void *)sa;
@@ -232,6 +230,7 @@ void addr_addtext(luaL_Buffer *b, const struct sockaddr *sa, socklen_t len) {
   }
   if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6) return;
   {
+    char text[INET6_ADDRSTRLEN], port[8];
     const void *bin = sa->sa_family == AF_INET
       ? (const void *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr
       : (const void *)&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;

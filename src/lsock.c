@@ -12,12 +12,12 @@
 #include "sys.h"
 
 int result_fail(lua_State *L, int err) {
-  char buf[256];
   lua_pushnil(L);
   if (err == LSOCK_TIMEOUT) {
     lua_pushliteral(L, "timeout");
     lua_pushinteger(L, ETIMEDOUT);
   } else {
+    char buf[256];
     lua_pushstring(L, sys_strerror(err, buf, sizeof buf));
     lua_pushinteger(L, err);
   }
