@@ -16,10 +16,13 @@
 --
 -- The rule for constants a platform lacks: SPEC.md says such a constant is
 -- absent, never a made-up number. A module field annotated as optional
--- (`---@field NAME? integer`) is one that some platform lacks (the EAI_*
--- codes SPEC marks "where defined", and options such as SO_REUSEPORT or
--- TCP_KEEPIDLE that are not POSIX); it may be absent (reported as a TAP
--- SKIP). Every other annotated name must be present.
+-- (`---@field NAME? integer`) is one that some platform may lack: the
+-- EAI_* codes SPEC marks "where defined", SPEC's constants that are not
+-- POSIX (SO_REUSEPORT, TCP_KEEPIDLE, MSG_DONTWAIT, ...), and the constants
+-- the module gives beyond SPEC's list. It may be absent (a TAP SKIP).
+-- Every other annotated name (SPEC's POSIX constants, every function,
+-- method and field) must be present. Any name the module has must be
+-- annotated, optional or not.
 --
 -- Methods of an object are checked by indexing a real object with each
 -- annotated name (its __index may be a function). The other way round, the

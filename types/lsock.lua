@@ -13,7 +13,10 @@
 --   * An address is given as separate values (`host, port` or a path) or as
 --     one `lsock.address` table; it is returned as multiple values.
 --   * A field marked `?` in the `lsock` class is a constant that a platform
---     may lack; it is then absent (nil), never a made-up number.
+--     may lack: one SPEC.md marks "where defined", one that is not POSIX,
+--     or one the module gives beyond SPEC.md's list ("beyond SPEC").
+--     It is then absent (nil), never a made-up number. Unmarked constants
+--     are in SPEC.md's list and POSIX: every platform has them.
 --     tests/check_types.lua relies on that mark.
 
 ---An address: `{host, port}`, `{host, port, flowinfo, scope_id}` for
@@ -73,31 +76,59 @@
 ---@field SO_SNDLOWAT integer
 ---@field SO_ERROR integer
 ---@field SO_TYPE integer
+---@field SO_RCVTIMEO? integer beyond SPEC; a struct timeval (lsock times out by itself)
+---@field SO_SNDTIMEO? integer beyond SPEC; a struct timeval
+---@field SO_ACCEPTCONN? integer beyond SPEC
+---@field SO_DOMAIN? integer beyond SPEC; platform-specific (Linux)
+---@field SO_PROTOCOL? integer beyond SPEC; platform-specific (Linux)
+---@field SO_OOBINLINE? integer beyond SPEC
+---@field SO_BINDTODEVICE? integer beyond SPEC; platform-specific (Linux): an interface name string
 -- Protocols and their options.
 ---@field IPPROTO_IP integer
 ---@field IPPROTO_IPV6 integer
 ---@field IPPROTO_TCP integer
 ---@field IPPROTO_UDP integer
+---@field IPPROTO_ICMP? integer beyond SPEC
+---@field IPPROTO_ICMPV6? integer beyond SPEC
+---@field IPPROTO_RAW? integer beyond SPEC
 ---@field TCP_NODELAY integer
 ---@field TCP_KEEPIDLE? integer platform-specific
 ---@field TCP_KEEPINTVL? integer platform-specific
 ---@field TCP_KEEPCNT? integer platform-specific
+---@field TCP_MAXSEG? integer beyond SPEC
+---@field TCP_QUICKACK? integer beyond SPEC; platform-specific (Linux)
+---@field TCP_USER_TIMEOUT? integer beyond SPEC; platform-specific (Linux)
+---@field TCP_FASTOPEN? integer beyond SPEC; platform-specific
+---@field TCP_CORK? integer beyond SPEC; platform-specific (Linux)
 ---@field IP_TTL integer
+---@field IP_TOS? integer beyond SPEC
 ---@field IP_MULTICAST_TTL integer
 ---@field IP_MULTICAST_LOOP integer
 ---@field IP_ADD_MEMBERSHIP integer
 ---@field IP_DROP_MEMBERSHIP integer
+---@field IP_MULTICAST_IF? integer beyond SPEC
+---@field IP_HDRINCL? integer beyond SPEC; for SOCK_RAW
 ---@field IPV6_V6ONLY integer
 ---@field IPV6_JOIN_GROUP? integer platform-specific
 ---@field IPV6_LEAVE_GROUP? integer platform-specific
+---@field IPV6_MULTICAST_HOPS? integer beyond SPEC
+---@field IPV6_MULTICAST_LOOP? integer beyond SPEC
+---@field IPV6_MULTICAST_IF? integer beyond SPEC
+---@field IPV6_UNICAST_HOPS? integer beyond SPEC
 ---@field INADDR_ANY integer
 ---@field INADDR_LOOPBACK integer
+---@field INADDR_BROADCAST? integer beyond SPEC; host byte order
+---@field INADDR_NONE? integer beyond SPEC; host byte order
 -- Flags of recv/send.
 ---@field MSG_PEEK integer
 ---@field MSG_WAITALL integer
 ---@field MSG_DONTWAIT? integer platform-specific
 ---@field MSG_OOB integer
 ---@field MSG_TRUNC? integer platform-specific
+---@field MSG_CTRUNC? integer beyond SPEC
+---@field MSG_DONTROUTE? integer beyond SPEC
+---@field MSG_EOR? integer beyond SPEC
+---@field MSG_NOSIGNAL? integer beyond SPEC; platform-specific (lsock already sends with it)
 -- shutdown(how).
 ---@field SHUT_RD integer
 ---@field SHUT_WR integer
@@ -107,14 +138,23 @@
 ---@field AI_CANONNAME integer
 ---@field AI_NUMERICHOST integer
 ---@field AI_NUMERICSERV integer
+---@field AI_ADDRCONFIG? integer beyond SPEC
+---@field AI_V4MAPPED? integer beyond SPEC
+---@field AI_ALL? integer beyond SPEC
 ---@field NI_NUMERICHOST integer
 ---@field NI_NUMERICSERV integer
+---@field NI_NAMEREQD? integer beyond SPEC
+---@field NI_DGRAM? integer beyond SPEC
+---@field NI_NOFQDN? integer beyond SPEC
+---@field NI_MAXHOST? integer beyond SPEC; platform-specific: a buffer size, not a flag
+---@field NI_MAXSERV? integer beyond SPEC; platform-specific: a buffer size, not a flag
 ---@field SOMAXCONN integer
 -- Poller events.
 ---@field POLLIN integer
 ---@field POLLOUT integer
 ---@field POLLERR integer
 ---@field POLLHUP integer
+---@field POLLPRI? integer beyond SPEC: urgent data (lsock.select's xlist)
 -- errno values the module returns (the third result of a failure).
 ---@field EAGAIN integer
 ---@field EWOULDBLOCK integer
@@ -135,6 +175,27 @@
 ---@field EMSGSIZE integer
 ---@field ENETUNREACH integer
 ---@field EHOSTUNREACH integer
+---@field ENETDOWN? integer beyond SPEC
+---@field EHOSTDOWN? integer beyond SPEC
+---@field EACCES? integer beyond SPEC
+---@field EPERM? integer beyond SPEC
+---@field ENOENT? integer beyond SPEC
+---@field ENOTSOCK? integer beyond SPEC
+---@field EAFNOSUPPORT? integer beyond SPEC
+---@field EPROTONOSUPPORT? integer beyond SPEC
+---@field EPROTOTYPE? integer beyond SPEC
+---@field ENOPROTOOPT? integer beyond SPEC
+---@field EOPNOTSUPP? integer beyond SPEC
+---@field ENOBUFS? integer beyond SPEC
+---@field ENOMEM? integer beyond SPEC
+---@field EMFILE? integer beyond SPEC
+---@field ENFILE? integer beyond SPEC
+---@field ENAMETOOLONG? integer beyond SPEC
+---@field EFAULT? integer beyond SPEC
+---@field EDESTADDRREQ? integer beyond SPEC
+---@field ESHUTDOWN? integer beyond SPEC
+---@field ENOTDIR? integer beyond SPEC
+---@field EEXIST? integer beyond SPEC
 -- Name-resolution failure codes (the third result of a getaddrinfo failure).
 ---@field EAI_AGAIN integer
 ---@field EAI_BADFLAGS integer
@@ -146,6 +207,8 @@
 ---@field EAI_SOCKTYPE integer
 ---@field EAI_SYSTEM? integer where defined
 ---@field EAI_OVERFLOW? integer where defined
+---@field EAI_NODATA? integer beyond SPEC; platform-specific
+---@field EAI_ADDRFAMILY? integer beyond SPEC; platform-specific
 local lsock = {}
 
 ---A new socket. Defaults: `AF_INET`, `SOCK_STREAM`, protocol 0. It takes
