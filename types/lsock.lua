@@ -379,6 +379,7 @@ function lsock.getdefaulttimeout() end
 ---Sets the timeout new sockets get: `nil` blocking, `0` non-blocking,
 ---`t > 0` seconds.
 ---@param timeout lsock.timeout
+---@return true
 function lsock.setdefaulttimeout(timeout) end
 
 ---A new poller: a persistent set of descriptors kept by the kernel (epoll,
@@ -597,6 +598,7 @@ function socket:dup() end
 
 ---Sets the mode: `nil` blocking, `0` non-blocking, `t > 0` seconds.
 ---@param timeout lsock.timeout
+---@return true
 function socket:settimeout(timeout) end
 
 ---The timeout: `nil` (blocking), `0` (non-blocking) or seconds.
@@ -605,6 +607,7 @@ function socket:gettimeout() end
 
 ---`setblocking(true)` is `settimeout(nil)`; `false` is `settimeout(0)`.
 ---@param flag boolean
+---@return true
 function socket:setblocking(flag) end
 
 ---`gettimeout() ~= 0`.
