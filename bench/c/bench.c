@@ -1,0 +1,377 @@
+/*
+ * Raw C baseline for the lsock benchmarks (issue 7).
+ *
+ *   bench server WORKLOAD 0    PARAMS...   prints "PORT n", serves, exits
+ *   bench client WORKLOAD PORT PARAMS...   prints "RESULT rate"
+ *
+ * The workloads and their parameters are described in bench/README.md; the
+ * Lua and Python programs beside this one implement the same protocol, so
+ * every row of the table measures one implementation end to end.
+ * All sockets are blocking; the driver kills a pair that hangs.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static void die(const char *what)
+{
+    fprintf(stderr, "bench.c: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static long arg(char **argv, int i) { return strtol(argv[i], NULL, 10); }
+
+static void result(double rate)
+{
+    printf("RESULT %.1f\n", rate);
+    fflush(stdout);
+}
+
+static struct sockaddr_in loopback(int port)
+{
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return a;
+}
+
+static void nodelay(int fd)
+{
+    int one = 1;
+    if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0) die("setsockopt");
+}
+
+/* A socket of the given type bound to 127.0.0.1:0; prints its port. */
+static int bound(int type)
+{
+    int fd = socket(AF_INET, type, 0), one = 1;
+    struct sockaddr_in a = loopback(0);
+    socklen_t len = sizeof a;
+    if (fd < 0) die("socket");
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0) die("bind");
+    if (type == SOCK_STREAM && listen(fd, 4096) < 0) die("listen");
+    if (getsockname(fd, (struct sockaddr *)&a, &len) < 0) die("getsockname");
+    printf("PORT %d\n", ntohs(a.sin_port));
+    fflush(stdout);
+    return fd;
+}
+
+static int accept_one(int lfd)
+{
+    int fd = accept(lfd, NULL, NULL);
+    if (fd < 0) die("accept");
+    return fd;
+}
+
+static int dial(int port)
+{
+    struct sockaddr_in a = loopback(port);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) die("socket");
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) die("connect");
+    return fd;
+}
+
+/* recv exactly n bytes; 0 at EOF before any byte. */
+static size_t recv_exact(int fd, char *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = recv(fd, buf + got, n - got, 0);
+        if (r < 0) die("recv");
+        if (r == 0) break;
+        got += (size_t)r;
+    }
+    return got;
+}
+
+static void send_all(int fd, const char *buf, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = send(fd, buf, n, MSG_NOSIGNAL);
+        if (w < 0) die("send");
+        buf += w;
+        n -= (size_t)w;
+    }
+}
+
+/* Echo one message on fd; 0 once the peer has closed. */
+static int echo(int fd, char *buf, size_t size)
+{
+    size_t got = recv_exact(fd, buf, size);
+    if (got == 0) return 0;
+    send_all(fd, buf, got);
+    return 1;
+}
+
+/* pingpong: N SIZE */
+static void pingpong_server(char **argv)
+{
+    size_t size = (size_t)arg(argv, 1);
+    char *buf = malloc(size);
+    int lfd = bound(SOCK_STREAM), fd = accept_one(lfd);
+    nodelay(fd);
+    while (echo(fd, buf, size)) {}
+}
+
+static void pingpong_client(int port, char **argv)
+{
+    long n = arg(argv, 0);
+    size_t size = (size_t)arg(argv, 1);
+    char *msg = malloc(size), *buf = malloc(size);
+    int fd = dial(port);
+    memset(msg, 'x', size);
+    nodelay(fd);
+    double t0 = now();
+    for (long i = 0; i < n; i++) {
+        send_all(fd, msg, size);
+        if (recv_exact(fd, buf, size) != size) die("short reply");
+    }
+    result((double)n / (now() - t0));
+}
+
+/* bulk: TOTAL CHUNK -- the client sends, the server acknowledges EOF. */
+static void bulk_server(char **argv)
+{
+    size_t chunk = (size_t)arg(argv, 1), total = 0;
+    char *buf = malloc(chunk);
+    int lfd = bound(SOCK_STREAM), fd = accept_one(lfd);
+    for (;;) {
+        ssize_t r = recv(fd, buf, chunk, 0);
+        if (r < 0) die("recv");
+        if (r == 0) break;
+        total += (size_t)r;
+    }
+    send_all(fd, "k", 1);
+    close(fd);
+    (void)total;
+}
+
+static void bulk_client(int port, char **argv)
+{
+    long total = arg(argv, 0), chunk = arg(argv, 1);
+    char *buf = malloc((size_t)chunk), ack;
+    int fd = dial(port);
+    memset(buf, 'x', (size_t)chunk);
+    double t0 = now();
+    for (long sent = 0; sent < total; sent += chunk)
+        send_all(fd, buf, (size_t)chunk);
+    shutdown(fd, SHUT_WR);
+    if (recv(fd, &ack, 1, 0) != 1) die("bulk ack");
+    result((double)total / 1048576.0 / (now() - t0));
+}
+
+/* udp: N SIZE WINDOW -- the server acks every WINDOW-th datagram. */
+static void udp_server(char **argv)
+{
+    long n = arg(argv, 0), window = arg(argv, 2);
+    char buf[2048];
+    int fd = bound(SOCK_DGRAM);
+    struct sockaddr_storage peer;
+    for (long i = 1; i <= n; i++) {
+        socklen_t len = sizeof peer;
+        if (recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&peer, &len) < 0) die("recvfrom");
+        if (i % window == 0 && sendto(fd, "k", 1, 0, (struct sockaddr *)&peer, len) < 0) die("sendto");
+    }
+}
+
+static void udp_client(int port, char **argv)
+{
+    long n = arg(argv, 0), size = arg(argv, 1), window = arg(argv, 2);
+    char *msg = malloc((size_t)size), ack[16];
+    struct sockaddr_in a = loopback(port);
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd < 0) die("socket");
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) die("connect");
+    memset(msg, 'x', (size_t)size);
+    double t0 = now();
+    for (long i = 1; i <= n; i++) {
+        if (send(fd, msg, (size_t)size, 0) < 0) die("send");
+        if (i % window == 0 && recv(fd, ack, sizeof ack, 0) < 0) die("recv");
+    }
+    result((double)n / (now() - t0));
+}
+
+/* connect: N -- the server accepts and closes; the client reads EOF, closes. */
+static void connect_server(char **argv)
+{
+    long n = arg(argv, 0);
+    int lfd = bound(SOCK_STREAM);
+    for (long i = 0; i < n; i++) close(accept_one(lfd));
+}
+
+static void connect_client(int port, char **argv)
+{
+    long n = arg(argv, 0);
+    char c;
+    double t0 = now();
+    for (long i = 0; i < n; i++) {
+        int fd = dial(port);
+        if (recv(fd, &c, 1, 0) != 0) die("expected EOF");
+        close(fd);
+    }
+    result((double)n / (now() - t0));
+}
+
+/* select / poller: IDLE N SIZE -- IDLE idle connections and one active. */
+static int *accept_all(int lfd, int count)
+{
+    int *fds = malloc(sizeof *fds * (size_t)count);
+    for (int i = 0; i < count; i++) {
+        fds[i] = accept_one(lfd);
+        nodelay(fds[i]);
+    }
+    return fds;
+}
+
+/* select(2) over descriptors of any number: an fd_set sized for maxfd. */
+static void select_server(char **argv)
+{
+    int count = (int)arg(argv, 0) + 1, maxfd = 0;
+    size_t size = (size_t)arg(argv, 2);
+    char *buf = malloc(size);
+    int lfd = bound(SOCK_STREAM), *fds = accept_all(lfd, count);
+    for (int i = 0; i < count; i++) if (fds[i] > maxfd) maxfd = fds[i];
+    size_t words = (size_t)maxfd / 64 + 1;
+    uint64_t *all = calloc(words, 8), *ready = calloc(words, 8);
+    for (int i = 0; i < count; i++) all[fds[i] / 64] |= 1ULL << (fds[i] % 64);
+    for (;;) {
+        memcpy(ready, all, words * 8);
+        if (select(maxfd + 1, (fd_set *)ready, NULL, NULL, NULL) < 0) die("select");
+        for (int i = 0; i < count; i++)
+            if (ready[fds[i] / 64] & (1ULL << (fds[i] % 64)))
+                if (!echo(fds[i], buf, size)) return;
+    }
+}
+
+static void poller_server(char **argv)
+{
+    int count = (int)arg(argv, 0) + 1;
+    size_t size = (size_t)arg(argv, 2);
+    char *buf = malloc(size);
+    int lfd = bound(SOCK_STREAM), *fds = accept_all(lfd, count);
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event ev, events[64];
+    if (ep < 0) die("epoll_create1");
+    for (int i = 0; i < count; i++) {
+        ev.events = EPOLLIN;
+        ev.data.fd = fds[i];
+        if (epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev) < 0) die("epoll_ctl");
+    }
+    for (;;) {
+        int k = epoll_wait(ep, events, 64, -1);
+        if (k < 0) die("epoll_wait");
+        for (int i = 0; i < k; i++)
+            if (!echo(events[i].data.fd, buf, size)) return;
+    }
+}
+
+/* The client of select and poller: open IDLE connections, then the active
+ * one, warm up once, then time N round trips on the active one. */
+static void many_client(int port, char **argv)
+{
+    int idle = (int)arg(argv, 0);
+    long n = arg(argv, 1);
+    size_t size = (size_t)arg(argv, 2);
+    char *msg = malloc(size), *buf = malloc(size);
+    memset(msg, 'x', size);
+    for (int i = 0; i < idle; i++) dial(port);
+    int fd = dial(port);
+    nodelay(fd);
+    send_all(fd, msg, size);
+    if (recv_exact(fd, buf, size) != size) die("warm-up");
+    double t0 = now();
+    for (long i = 0; i < n; i++) {
+        send_all(fd, msg, size);
+        if (recv_exact(fd, buf, size) != size) die("short reply");
+    }
+    result((double)n / (now() - t0));
+}
+
+/* lines: COUNT LEN -- the server sends COUNT lines of LEN bytes ('\n'
+ * included); the client reads them with getline over fdopen. */
+static void lines_server(char **argv)
+{
+    long count = arg(argv, 0), len = arg(argv, 1);
+    long per = 65536 / len;
+    char *block = malloc((size_t)(per * len));
+    for (long i = 0; i < per; i++) {
+        memset(block + i * len, 'x', (size_t)len - 1);
+        block[i * len + len - 1] = '\n';
+    }
+    int lfd = bound(SOCK_STREAM), fd = accept_one(lfd);
+    for (long left = count; left > 0; left -= per)
+        send_all(fd, block, (size_t)((left < per ? left : per) * len));
+    close(fd);
+}
+
+static void lines_client(int port, char **argv)
+{
+    long count = arg(argv, 0), got = 0;
+    size_t cap = 0, bytes = 0;
+    char *line = NULL;
+    ssize_t len;
+    FILE *f = fdopen(dial(port), "r");
+    if (!f) die("fdopen");
+    double t0 = now();
+    while ((len = getline(&line, &cap, f)) > 0) {
+        got++;
+        bytes += (size_t)len;
+    }
+    double t = now() - t0;
+    if (got != count) { fprintf(stderr, "lines: got %ld of %ld\n", got, count); exit(1); }
+    result((double)bytes / 1048576.0 / t);
+}
+
+struct workload {
+    const char *name;
+    void (*server)(char **argv);
+    void (*client)(int port, char **argv);
+};
+
+static const struct workload workloads[] = {
+    {"pingpong", pingpong_server, pingpong_client},
+    {"bulk", bulk_server, bulk_client},
+    {"udp", udp_server, udp_client},
+    {"connect", connect_server, connect_client},
+    {"select", select_server, many_client},
+    {"poller", poller_server, many_client},
+    {"lines", lines_server, lines_client},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc < 4) {
+        fprintf(stderr, "usage: bench server|client WORKLOAD PORT PARAMS...\n");
+        return 2;
+    }
+    for (size_t i = 0; i < sizeof workloads / sizeof *workloads; i++) {
+        if (strcmp(argv[2], workloads[i].name) != 0) continue;
+        if (strcmp(argv[1], "server") == 0) workloads[i].server(argv + 4);
+        else workloads[i].client((int)arg(argv, 3), argv + 4);
+        return 0;
+    }
+    fprintf(stderr, "bench.c: unknown workload %s\n", argv[2]);
+    return 2;
+}

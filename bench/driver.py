@@ -1,0 +1,345 @@
+"""Runs the lsock benchmarks (issue 7) and prints the table.
+
+Started by bench/run.sh (`make bench`), which builds bench/bin/bench first.
+Each measurement is one server process and one client process of the same
+implementation on 127.0.0.1; the client times its own loop and prints
+"RESULT rate". This driver only starts them, waits, and collects.
+
+Environment:
+  BENCH_ONLY=pingpong,bulk   workloads to run (default: all)
+  BENCH_RUNS=3               runs of each (the table shows the median)
+  BENCH_PIN="0 0"            CPUs of server and client ("0 1", "1", or "none")
+  BENCH_IMPLS=c,lsock,...    implementations to run (default: all four)
+  BENCH_TIMEOUT=60           seconds before a hung pair is killed
+  BENCH_LSOCK=path/lsock.so  the lsock build to measure (default: ./lsock.so)
+"""
+import os
+import platform
+import re
+import resource
+import selectors
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(BENCH)
+OUT = os.path.join(BENCH, "out")
+
+MiB = 1 << 20
+
+# name, program mode, parameters (identical for every implementation), unit
+WORKLOADS = [
+    ("pingpong", "pingpong", [50000, 64], "round trips/s"),
+    ("bulk", "bulk", [512 * MiB, 65536], "MiB/s"),
+    ("udp", "udp", [200000, 64, 64], "datagrams/s"),
+    ("connect", "connect", [5000], "connections/s"),
+    ("select-500", "select", [500, 20000, 64], "wake-ups/s"),
+    ("select-2000", "select", [2000, 20000, 64], "wake-ups/s"),
+    ("poller-2000", "poller", [2000, 20000, 64], "wake-ups/s"),
+    ("lines", "lines", [64 * MiB // 100, 100], "MiB/s"),
+]
+
+LUA = os.environ.get("LUA_BIN", "lua5.4")
+IMPLS = [
+    ("c", "raw C", [os.path.join(BENCH, "bin", "bench")]),
+    ("lsock", "lsock", [LUA, os.path.join(BENCH, "lsock", "bench.lua")]),
+    ("luasocket", "LuaSocket", [LUA, os.path.join(BENCH, "luasocket", "bench.lua")]),
+    ("python", "Python", [sys.executable, os.path.join(BENCH, "py", "bench.py")]),
+]
+
+LSOCK_SO = os.environ.get("BENCH_LSOCK") or os.path.join(ROOT, "lsock.so")
+# lsock.so is copied here when the run starts, so that a rebuild in the work
+# tree during the run cannot mix two builds in one table.
+LSOCK_LIB = os.path.join(OUT, "lib")
+
+
+def env_list(name, default):
+    value = os.environ.get(name, "").strip()
+    return [v.strip() for v in value.split(",") if v.strip()] if value else default
+
+
+def pinning():
+    spec = os.environ.get("BENCH_PIN", "0 0").split()
+    if spec == ["none"]:
+        return [], []
+    if len(spec) == 1:
+        spec = spec * 2
+    return (["taskset", "-c", spec[0]], ["taskset", "-c", spec[1]])
+
+
+def child_env():
+    env = dict(os.environ)
+    # lsock first, then Lua's defaults (";;"), so LuaSocket is still found.
+    env["LUA_CPATH"] = os.path.join(LSOCK_LIB, "?.so") + ";" + env.get("LUA_CPATH", "") + ";"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+class Log:
+    """bench/out/log.txt: stderr of every failing pair, for diagnosis."""
+
+    def __init__(self, path):
+        self.f = open(path, "w")
+
+    def write(self, title, text):
+        self.f.write("== %s\n%s\n" % (title, text.rstrip()))
+        self.f.flush()
+
+
+def read_line(stream, timeout):
+    """One line from a pipe, or None after timeout seconds."""
+    sel = selectors.DefaultSelector()
+    sel.register(stream, selectors.EVENT_READ)
+    deadline = time.monotonic() + timeout
+    line = b""
+    while not line.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0 or not sel.select(left):
+            return None
+        ch = os.read(stream.fileno(), 1)
+        if not ch:
+            break
+        line += ch
+    sel.close()
+    return line.decode().strip()
+
+
+def stop(proc):
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+
+
+def run_pair(impl, mode, params, log, title):
+    """One measurement: a number, or 'n/a', 'refused', 'error', 'timeout'."""
+    _, _, cmd = impl
+    server_pin, client_pin = pinning()
+    timeout = float(os.environ.get("BENCH_TIMEOUT", "60"))
+    args = [str(p) for p in params]
+    env = child_env()
+    errpath = os.path.join(OUT, "stderr.tmp")
+    with open(errpath + ".s", "w+") as serr, open(errpath + ".c", "w+") as cerr:
+        server = subprocess.Popen(server_pin + cmd + ["server", mode, "0"] + args,
+                                  stdout=subprocess.PIPE, stderr=serr, env=env)
+        first = read_line(server.stdout, 10)
+        if first == "NA":
+            stop(server)
+            return "n/a"
+        if not first or not first.startswith("PORT "):
+            stop(server)
+            serr.seek(0)
+            log.write(title + " (server)", "first line %r\n%s" % (first, serr.read()))
+            return "error"
+        port = first.split()[1]
+        client = subprocess.Popen(client_pin + cmd + ["client", mode, port] + args,
+                                  stdout=subprocess.PIPE, stderr=cerr, env=env)
+        try:
+            out, _ = client.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            stop(client)
+            stop(server)
+            log.write(title, "timed out after %gs" % timeout)
+            return "timeout"
+        try:
+            rest, _ = server.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            stop(server)
+            rest = b""
+        out, rest = out.decode(), rest.decode()
+        if "REFUSED" in rest:
+            return "refused"
+        if out.strip() == "NA":
+            return "n/a"
+        m = re.search(r"RESULT (\S+)", out)
+        if m and client.returncode == 0:
+            return float(m.group(1))
+        serr.seek(0)
+        cerr.seek(0)
+        log.write(title, "client rc=%s out=%r\n-- client stderr\n%s\n-- server stderr\n%s"
+                  % (client.returncode, out, cerr.read(), serr.read()))
+        return "error"
+
+
+def median_cell(values):
+    numbers = [v for v in values if isinstance(v, float)]
+    if numbers:
+        return statistics.median(numbers)
+    return values[0] if values else "-"
+
+
+def fmt(value):
+    if isinstance(value, float):
+        return "{:,.0f}".format(value)
+    return value
+
+
+def ratio(value, base):
+    if isinstance(value, float) and isinstance(base, float) and base > 0:
+        return "%.2f" % (value / base)
+    return "-"
+
+
+def markdown_table(header, rows):
+    lines = ["| " + " | ".join(header) + " |",
+             "| " + " | ".join("---" if i == 0 else "---:" for i in range(len(header))) + " |"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def memory(log, have_lsock):
+    """Bytes per socket object and RSS with 10,000 open UDP sockets."""
+    progs = [
+        ("lsock", [LUA, os.path.join(BENCH, "lsock", "mem.lua")]),
+        ("LuaSocket", [LUA, os.path.join(BENCH, "luasocket", "mem.lua")]),
+        ("Python", [sys.executable, os.path.join(BENCH, "py", "mem.py")]),
+    ]
+    rows = []
+    for name, cmd in progs:
+        if name == "lsock" and not have_lsock:
+            rows.append([name, "n/a", "n/a", "n/a"])
+            continue
+        p = subprocess.run(cmd + ["10000"], capture_output=True, text=True, env=child_env())
+        m = dict(re.findall(r"(\w+) (\S+)", p.stdout))
+        if p.returncode != 0 or "OBJECT" not in m:
+            log.write("memory " + name, p.stdout + p.stderr)
+            rows.append([name, "error", "error", "error"])
+            continue
+        rows.append([name, "%.0f B" % float(m["OBJECT"]),
+                     "%.1f MiB" % (float(m["RSS"]) / 1024),
+                     "%.0f B" % ((float(m["RSS"]) - float(m["BASE"])) * 1024 / 10000)])
+    header = ["implementation", "one socket object (GC/heap delta ÷ 10,000)",
+              "RSS holding 10,000 open UDP sockets", "RSS growth per socket"]
+    return markdown_table(header, rows)
+
+
+def version(cmd):
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, env=child_env(), timeout=10)
+        return (p.stdout + p.stderr).strip().splitlines()[0]
+    except (OSError, IndexError, subprocess.TimeoutExpired):
+        return "?"
+
+
+def lsock_source():
+    if os.environ.get("BENCH_LSOCK"):
+        return "BENCH_LSOCK=%s" % os.environ["BENCH_LSOCK"]
+    try:
+        head = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%h %s"],
+                              capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "src"],
+                               capture_output=True, text=True).stdout.strip()
+        return "commit %s%s" % (head, " (src/ had uncommitted changes)" if dirty else "")
+    except OSError:
+        return "?"
+
+
+def snapshot_lsock(log):
+    """Copies lsock.so aside; True when that copy loads."""
+    os.makedirs(LSOCK_LIB, exist_ok=True)
+    copy = os.path.join(LSOCK_LIB, "lsock.so")
+    if os.path.exists(copy):
+        os.remove(copy)
+    if not os.path.exists(LSOCK_SO):
+        return False
+    shutil.copyfile(LSOCK_SO, copy)
+    p = subprocess.run([LUA, "-e", "require 'lsock'"], capture_output=True, text=True,
+                       env=child_env())
+    if p.returncode != 0:
+        log.write("loading lsock.so", p.stderr)
+        print("bench: lsock.so does not load:\n" + p.stderr, file=sys.stderr)
+    return p.returncode == 0
+
+
+def machine(have_lsock):
+    model = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return [
+        "- machine: %s, %d CPUs, Linux %s" % (model, os.cpu_count(), platform.release()),
+        "- %s; %s; LuaSocket %s; %s" % (
+            version([LUA, "-v"]), version([sys.executable, "-V"]),
+            version([LUA, "-e", "print((require 'socket')._VERSION)"]),
+            version([LUA, "-e", "print((require 'lsock')._VERSION)"])
+            if have_lsock else "lsock not loadable"),
+        "- lsock.so built from %s" % lsock_source(),
+        "- C: %s, -O2" % version(["cc", "--version"]),
+    ]
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = 20000
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, max(hard, want)))
+    except (ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(want, hard), hard))
+
+    only = env_list("BENCH_ONLY", [w[0] for w in WORKLOADS] + ["memory"])
+    unknown = set(only) - {w[0] for w in WORKLOADS} - {"memory"}
+    if unknown:
+        sys.exit("BENCH_ONLY: unknown workload(s) %s" % ", ".join(sorted(unknown)))
+    workloads = [w for w in WORKLOADS if w[0] in only]
+    impl_keys = env_list("BENCH_IMPLS", [i[0] for i in IMPLS])
+    impls = [i for i in IMPLS if i[0] in impl_keys]
+    runs = int(os.environ.get("BENCH_RUNS", "3"))
+    log = Log(os.path.join(OUT, "log.txt"))
+    have_lsock = snapshot_lsock(log)
+    pin = os.environ.get("BENCH_PIN", "0 0")
+
+    started = time.monotonic()
+    results = {(w[0], i[0]): [] for w in workloads for i in impls}
+    for run in range(1, runs + 1):
+        for name, mode, params, _ in workloads:
+            for impl in impls:
+                if impl[0] == "lsock" and not have_lsock:
+                    value = "not loadable"
+                else:
+                    value = run_pair(impl, mode, params, log, "%s %s run %d" % (name, impl[0], run))
+                results[(name, impl[0])].append(value)
+                print("run %d  %-12s %-10s %s" % (run, name, impl[0], fmt(value)),
+                      file=sys.stderr, flush=True)
+
+    header = ["workload"]
+    for key, label, _ in impls:
+        header.append(label)
+        if key != "c":
+            header.append("ratio")
+    rows, detail = [], []
+    for name, _, _, unit in workloads:
+        medians = {i[0]: median_cell(results[(name, i[0])]) for i in impls}
+        base = medians.get("c")
+        row = ["%s (%s)" % (name, unit)]
+        for key, _, _ in impls:
+            row.append(fmt(medians[key]))
+            if key != "c":
+                row.append(ratio(medians[key], base))
+        rows.append(row)
+        detail.append([name] + [", ".join(fmt(v) for v in results[(name, i[0])]) for i in impls])
+    elapsed = time.monotonic() - started
+
+    table = markdown_table(header, rows)
+    mem = memory(log, have_lsock) if "memory" in only else None
+    text = ["# lsock benchmarks", "",
+            "`make bench` (%s), median of %d run%s, pinned with BENCH_PIN=\"%s\"; "
+            "ratios are to raw C's median in the same run."
+            % (time.strftime("%Y-%m-%d %H:%M"), runs, "" if runs == 1 else "s", pin), ""]
+    text += machine(have_lsock) + ["", table, ""]
+    if mem:
+        text += ["## Memory", "", mem, ""]
+    text += ["## Every run", "", markdown_table(["workload"] + [i[1] for i in impls], detail),
+             "", "Took %.0f s. Failures, if any, are logged in bench/out/log.txt." % elapsed, ""]
+    report = "\n".join(text)
+    with open(os.path.join(OUT, "results.md"), "w") as f:
+        f.write(report)
+    print(report)
+
+
+if __name__ == "__main__":
+    main()

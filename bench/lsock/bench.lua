@@ -1,0 +1,258 @@
+-- lsock side of the lsock benchmarks (issue 7).
+--
+--   lua5.4 bench.lua server WORKLOAD 0    PARAMS...   prints "PORT n", serves
+--   lua5.4 bench.lua client WORKLOAD PORT PARAMS...   prints "RESULT rate"
+--   (prints "NA" when the lsock feature a workload needs does not exist yet)
+--
+-- Same protocol as bench/c/bench.c; see bench/README.md. lsock has no clock,
+-- so the wall clock is LuaSocket's socket.gettime (only the clock: every
+-- socket here is lsock's).
+local lsock = require "lsock"
+local clock = require("socket").gettime
+
+local HOST = "127.0.0.1"
+
+local function result(rate)
+  io.stdout:write(string.format("RESULT %.1f\n", rate))
+  io.stdout:flush()
+end
+
+local function na()
+  io.stdout:write("NA\n")
+  io.stdout:flush()
+  os.exit(0)
+end
+
+local function check(ok, err, ...)
+  if not ok then error(err, 2) end
+  return ok, err, ...
+end
+
+local function bound(kind)
+  local s = check(lsock.socket(lsock.AF_INET, kind or lsock.SOCK_STREAM))
+  check(s:setsockopt(lsock.SOL_SOCKET, lsock.SO_REUSEADDR, 1))
+  check(s:bind(HOST, 0))
+  if not kind then check(s:listen(4096)) end
+  local _, port = s:getsockname()
+  io.stdout:write("PORT ", port, "\n")
+  io.stdout:flush()
+  return s
+end
+
+local function nodelay(s)
+  check(s:setsockopt(lsock.IPPROTO_TCP, lsock.TCP_NODELAY, 1))
+end
+
+local function dial(port)
+  local s = check(lsock.socket())
+  check(s:connect(HOST, port))
+  return s
+end
+
+-- recv exactly n bytes ("" at EOF before any byte).
+local function recv_exact(s, n)
+  local data = check(s:recv(n))
+  if #data == n or data == "" then return data end
+  local parts = { data }
+  local got = #data
+  while got < n do
+    local more = check(s:recv(n - got))
+    if more == "" then break end
+    parts[#parts + 1] = more
+    got = got + #more
+  end
+  return table.concat(parts)
+end
+
+-- Echo one message; false once the peer has closed.
+local function echo(c, size)
+  local data = recv_exact(c, size)
+  if data == "" then return false end
+  check(c:sendall(data))
+  return true
+end
+
+local server, client = {}, {}
+
+-- pingpong: N SIZE
+function server.pingpong(n, size)
+  local c = check(bound():accept())
+  nodelay(c)
+  while echo(c, size) do end
+end
+
+function client.pingpong(port, n, size)
+  local s = dial(port)
+  nodelay(s)
+  local msg = string.rep("x", size)
+  local t0 = clock()
+  for _ = 1, n do
+    s:sendall(msg)
+    if #recv_exact(s, size) ~= size then error("short reply") end
+  end
+  result(n / (clock() - t0))
+end
+
+-- bulk: TOTAL CHUNK -- the client sends, the server acknowledges EOF.
+function server.bulk(total, chunk)
+  local c = check(bound():accept())
+  while check(c:recv(chunk)) ~= "" do end
+  check(c:sendall("k"))
+  c:close()
+end
+
+function client.bulk(port, total, chunk)
+  local s = dial(port)
+  local buf = string.rep("x", chunk)
+  local t0 = clock()
+  for _ = 1, total // chunk do
+    check(s:sendall(buf))
+  end
+  check(s:shutdown(lsock.SHUT_WR))
+  if s:recv(1) ~= "k" then error("bulk ack") end
+  result(total / 1048576 / (clock() - t0))
+end
+
+-- udp: N SIZE WINDOW -- the server acks every WINDOW-th datagram.
+function server.udp(n, size, window)
+  local s = bound(lsock.SOCK_DGRAM)
+  for i = 1, n do
+    local _, host, port = check(s:recvfrom(2048))
+    if i % window == 0 then check(s:sendto("k", host, port)) end
+  end
+end
+
+function client.udp(port, n, size, window)
+  local s = check(lsock.socket(lsock.AF_INET, lsock.SOCK_DGRAM))
+  check(s:connect(HOST, port))
+  local msg = string.rep("x", size)
+  local t0 = clock()
+  for i = 1, n do
+    s:send(msg)
+    if i % window == 0 then check(s:recv(16)) end
+  end
+  result(n / (clock() - t0))
+end
+
+-- connect: N -- the server accepts and closes; the client reads EOF, closes.
+function server.connect(n)
+  local lsn = bound()
+  for _ = 1, n do check(lsn:accept()):close() end
+end
+
+function client.connect(port, n)
+  local socket, AF_INET, SOCK_STREAM = lsock.socket, lsock.AF_INET, lsock.SOCK_STREAM
+  local t0 = clock()
+  for _ = 1, n do
+    local s = check(socket(AF_INET, SOCK_STREAM))
+    check(s:connect(HOST, port))
+    if check(s:recv(1)) ~= "" then error("expected EOF") end
+    s:close()
+  end
+  result(n / (clock() - t0))
+end
+
+-- select / poller: IDLE N SIZE -- IDLE idle connections and one active.
+local function accept_all(count)
+  local lsn, conns = bound(), {}
+  for i = 1, count do
+    conns[i] = check(lsn:accept())
+    nodelay(conns[i])
+  end
+  return conns
+end
+
+function server.select(idle, n, size)
+  local conns = accept_all(idle + 1)
+  local none = {}
+  while true do
+    local ok, ready = pcall(lsock.select, conns, none)
+    if not ok or not ready then -- lsock.select should never refuse; report it if it does
+      io.stdout:write("REFUSED\n")
+      io.stderr:write("lsock.select: ", tostring(ready), "\n")
+      io.stdout:flush()
+      return
+    end
+    for i = 1, #ready do
+      if not echo(ready[i], size) then return end
+    end
+  end
+end
+
+function server.poller(idle, n, size)
+  if not lsock.poller then na() end
+  local conns = accept_all(idle + 1)
+  local p = lsock.poller()
+  for i = 1, #conns do p:register(conns[i], lsock.POLLIN) end
+  while true do
+    for c in p:wait() do
+      if not echo(c, size) then return end
+    end
+  end
+end
+
+local function many_client(port, idle, n, size)
+  local keep = {}
+  for i = 1, idle do keep[i] = dial(port) end
+  local s = dial(port)
+  nodelay(s)
+  local msg = string.rep("x", size)
+  s:sendall(msg)
+  recv_exact(s, size)
+  local t0 = clock()
+  for _ = 1, n do
+    s:sendall(msg)
+    if #recv_exact(s, size) ~= size then error("short reply") end
+  end
+  result(n / (clock() - t0))
+end
+
+client.select = many_client
+
+function client.poller(...)
+  if not lsock.poller then na() end
+  many_client(...)
+end
+
+-- lines: COUNT LEN -- COUNT lines of LEN bytes, read with makefile("r"):lines().
+function server.lines(count, len)
+  local probe = check(lsock.socket())
+  local has_makefile = probe.makefile ~= nil
+  probe:close()
+  if not has_makefile then na() end
+  local per = 65536 // len
+  local block = string.rep(string.rep("x", len - 1) .. "\n", per)
+  local c = check(bound():accept())
+  local left = count
+  while left > 0 do
+    local k = math.min(left, per)
+    check(c:sendall(k == per and block or block:sub(1, k * len)))
+    left = left - k
+  end
+  c:close()
+end
+
+function client.lines(port, count, len)
+  local s = dial(port)
+  if not s.makefile then na() end
+  local f = s:makefile("r")
+  local got, bytes = 0, 0
+  local t0 = clock()
+  for line in f:lines() do
+    got = got + 1
+    bytes = bytes + #line + 1
+  end
+  local t = clock() - t0
+  if got ~= count then error(("lines: got %d of %d"):format(got, count)) end
+  result(bytes / 1048576 / t)
+end
+
+local role, workload = arg[1], arg[2]
+local fn = (role == "server" and server or client)[workload]
+local params = {}
+for i = 4, #arg do params[#params + 1] = math.tointeger(tonumber(arg[i])) end
+if role == "server" then
+  fn(table.unpack(params))
+else
+  fn(math.tointeger(tonumber(arg[3])), table.unpack(params))
+end
