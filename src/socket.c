@@ -498,6 +498,14 @@ LSOCK_API int lsock_pushfd(lua_State *L, int fd, int family, int type, int proto
   double timeout = sock_getdefaulttimeout(L);
   lsock_Socket *s;
   int err;
+  /* a host may hand over a descriptor before any script required lsock:
+     the socket's metatable must exist all the same */
+  luaL_getmetatable(L, SOCK_METATABLE);
+  if (lua_isnil(L, -1)) {
+    lua_pushcfunction(L, luaopen_lsock);
+    lua_call(L, 0, 0);
+  }
+  lua_pop(L, 1);
 #if defined(SO_DOMAIN)
   if (family < 0 && getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &len) == -1) return result_fail(L, errno), 0;
   len = sizeof(int);
