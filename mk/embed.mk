@@ -26,7 +26,11 @@ DEMO_OBJS   := $(SRCS:src/%.c=$(DEMO_DIR)/%.o)
 
 .PHONY: demo embed-tests
 
-demo: $(DEMO_DIR)/lsockhost
+# As `make test` does, it first installs what it needs (tests/deps.sh);
+# the sub-make then sees pkg-config's answers for Lua 5.4.
+demo:
+	@sh tests/deps.sh 5.4
+	@$(MAKE) --no-print-directory $(DEMO_DIR)/lsockhost
 	$(DEMO_DIR)/lsockhost examples/demo.lua
 
 $(DEMO_DIR)/lsockhost: host/lsockhost.c src/lsock.h $(DEMO_OBJS) $(DEMO_LUALIB)
