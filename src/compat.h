@@ -128,6 +128,25 @@ static inline void compat_scratch_push(lua_State *L, compat_Scratch *s, size_t l
   }
 }
 
+/* lua_stringtonumber: pushes the number 's' spells and returns 1, or
+   pushes nothing and returns 0. */
+static inline int compat_stringtonumber(lua_State *L, const char *s) {
+#if LUA_VERSION_NUM >= 503
+  return lua_stringtonumber(L, s) != 0;
+#else
+  lua_Number n;
+  lua_pushstring(L, s);
+  if (!lua_isnumber(L, -1)) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  n = lua_tonumber(L, -1);
+  lua_pop(L, 1);
+  lua_pushnumber(L, n);
+  return 1;
+#endif
+}
+
 /* Lua 5.4's to-be-closed variables call __close; earlier versions ignore it. */
 #if LUA_VERSION_NUM >= 504
 #define COMPAT_HAS_CLOSE 1

@@ -99,6 +99,7 @@ LSOCK_API int luaopen_lsock(lua_State *L) {
   lua_newtable(L);
   luaL_setfuncs(L, module_functions, 0);
   sock_open_methods(L);
+  file_open_methods(L);
   create_open_functions(L);
   addr_open_functions(L);
   const_open(L);

@@ -453,6 +453,7 @@ static const luaL_Reg socket_methods[] = {
   {"close", s_close},
   {"detach", s_detach},
   {"fileno", s_fileno},
+  {"makefile", file_makefile},
   {"dup", s_dup},
   {"settimeout", s_settimeout},
   {"gettimeout", s_gettimeout},
