@@ -656,7 +656,7 @@ function file:lines(...) end
 function file:write(...) end
 
 ---Sends the write buffer. On timeout, what could not be sent stays buffered.
----@return lsock.file? file
+---@return true? ok
 ---@return string? errmsg
 ---@return integer? errno
 function file:flush() end
@@ -681,6 +681,7 @@ function file:setvbuf(mode, size) end
 function file:fileno() end
 
 ---A persistent set of watched descriptors, from `lsock.poller()`.
+---`tostring(p)` gives `<lsock.poller backend=epoll, fd=3, count=0>`.
 ---@class lsock.poller
 local poller = {}
 
