@@ -58,7 +58,8 @@ static int m_setdefaulttimeout(lua_State *L) {
   if (t < 0) lua_pushnil(L);
   else lua_pushnumber(L, (lua_Number)t);
   lua_setfield(L, LUA_REGISTRYINDEX, DEFAULT_TIMEOUT_KEY);
-  return 0;
+  lua_pushboolean(L, 1);
+  return 1;
 }
 
 static int m_close(lua_State *L) {
@@ -92,6 +93,7 @@ static const luaL_Reg module_functions[] = {
   {"close", m_close},
   {"gethostname", m_gethostname},
   {"select", select_select},
+  {"poller", poller_new},
   {NULL, NULL}
 };
 
@@ -100,6 +102,7 @@ LSOCK_API int luaopen_lsock(lua_State *L) {
   luaL_setfuncs(L, module_functions, 0);
   sock_open_methods(L);
   file_open_methods(L);
+  poller_open_methods(L);
   create_open_functions(L);
   addr_open_functions(L);
   const_open(L);
