@@ -147,6 +147,19 @@ static inline int compat_stringtonumber(lua_State *L, const char *s) {
 #endif
 }
 
+/* The one user value of a userdata (on 5.1, its environment table, so it
+   must be a table there), pushed or set from the top of the stack. */
+#if LUA_VERSION_NUM < 502
+#define compat_getuservalue(L, i) lua_getfenv(L, (i))
+#define compat_setuservalue(L, i) ((void)lua_setfenv(L, (i)))
+#elif LUA_VERSION_NUM < 504
+#define compat_getuservalue(L, i) ((void)lua_getuservalue(L, (i)))
+#define compat_setuservalue(L, i) lua_setuservalue(L, (i))
+#else
+#define compat_getuservalue(L, i) ((void)lua_getiuservalue(L, (i), 1))
+#define compat_setuservalue(L, i) ((void)lua_setiuservalue(L, (i), 1))
+#endif
+
 /* Lua 5.4's to-be-closed variables call __close; earlier versions ignore it. */
 #if LUA_VERSION_NUM >= 504
 #define COMPAT_HAS_CLOSE 1
