@@ -1,0 +1,6 @@
+# The poller's backends side by side: `make POLLER=poll build/5.4-poll/lsock.so`
+# links a library in the object directory of that LUA and POLLER, leaving
+# ./lsock.so alone. tests/suite_poller_poll.sh uses it to run the poller
+# spec on the portable poll() backend on Linux, where epoll is the default.
+$(OBJDIR)/lsock.so: $(OBJS)
+	$(CC) -shared -o $@ $(OBJS) $(LDFLAGS)
