@@ -43,6 +43,7 @@ typedef struct lsock_File {
   size_t rsize, rpos, rend;
   char *wbuf;       /* unsent bytes are wbuf[0 .. wlen) */
   size_t wsize, wlen;
+  int starved;      /* the last read wanted more than the buffer held */
 } lsock_File;
 
 /* ---------------------------------------------------------------- memory */
@@ -345,9 +346,12 @@ static int g_read(lua_State *L, lsock_File *f, int first) {
           default: return luaL_argerror(L, n, "invalid format");
         }
       }
-      if (r.err) return result_fail(L, r.err);
+      if (r.err) break;
     }
   }
+  /* a read that failed on buffered bytes must not make select report them
+     ready again and again: until more arrive, select waits on the socket */
+  f->starved = r.err != 0;
   if (r.err) return result_fail(L, r.err);
   aux_consume(L, &r);
   if (!success) {
@@ -595,7 +599,7 @@ int file_getfd(lua_State *L, int idx, int *fd, int *buffered) {
   if (f == NULL) return 0;
   if (f->s == NULL) luaL_error(L, "attempt to use a closed file");
   *fd = f->s->fd;
-  *buffered = f->rend > f->rpos;
+  *buffered = f->rend > f->rpos && !f->starved;
   return 1;
 }
 
