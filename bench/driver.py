@@ -293,6 +293,7 @@ def main():
     have_lsock = snapshot_lsock(log)
     pin = os.environ.get("BENCH_PIN", "0 0")
 
+    load_before = os.getloadavg()[0]
     started = time.monotonic()
     results = {(w[0], i[0]): [] for w in workloads for i in impls}
     for run in range(1, runs + 1):
@@ -330,7 +331,10 @@ def main():
             "`make bench` (%s), median of %d run%s, pinned with BENCH_PIN=\"%s\"; "
             "ratios are to raw C's median in the same run."
             % (time.strftime("%Y-%m-%d %H:%M"), runs, "" if runs == 1 else "s", pin), ""]
-    text += machine(have_lsock) + ["", table, ""]
+    text += machine(have_lsock)
+    text += ["- load average (1 min) %.2f before the runs, %.2f after: anything above ~0.1 "
+             "before means another job shared the CPUs, and the numbers are noisier"
+             % (load_before, os.getloadavg()[0]), "", table, ""]
     if mem:
         text += ["## Memory", "", mem, ""]
     text += ["## Every run", "", markdown_table(["workload"] + [i[1] for i in impls], detail),
