@@ -97,6 +97,10 @@ static int aux_recv(lua_State *L, int withaddr) {
   lsock_Addr from;
   io_Ctx c;
   luaL_argcheck(L, want >= 0, 2, "negative buffersize");
+  if (want == 0 && !withaddr) { /* as CPython: no system call, no wait */
+    lua_pushliteral(L, "");
+    return 1;
+  }
   c.len = aux_recvsize(s, want);
   c.flags = flags;
   c.from = withaddr ? &from : NULL;
