@@ -1,0 +1,13 @@
+# make package-check: the rockspec passes `luarocks lint`, and `luarocks make`
+# installs offline into a temporary tree from which Lua 5.4 requires lsock.
+ROCKSPEC := lsock-0.1.0-1.rockspec
+ROCKTREE := build/rocktree
+
+.PHONY: package-check
+package-check:
+	@command -v luarocks >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq luarocks >/dev/null; }
+	luarocks lint $(ROCKSPEC)
+	rm -rf $(ROCKTREE)
+	luarocks --lua-version=5.4 make --tree=$(ROCKTREE) $(ROCKSPEC)
+	cd /tmp && eval "$$(luarocks --lua-version=5.4 --tree=$(CURDIR)/$(ROCKTREE) path)" && \
+	  lua5.4 -e 'local l = require "lsock"; assert(package.searchpath("lsock", package.cpath):find("rocktree")); print("installed:", l._VERSION)'
