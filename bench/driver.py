@@ -12,6 +12,8 @@ Environment:
   BENCH_IMPLS=c,lsock,...    implementations to run (default: all four)
   BENCH_TIMEOUT=60           seconds before a hung pair is killed
   BENCH_LSOCK=path/lsock.so  the lsock build to measure (default: ./lsock.so)
+  BENCH_PERF=1               record every process with `perf record -g` into
+                             bench/out/perf/WORKLOAD.IMPL.ROLE.data (slower)
 """
 import os
 import platform
@@ -30,16 +32,17 @@ OUT = os.path.join(BENCH, "out")
 
 MiB = 1 << 20
 
-# name, program mode, parameters (identical for every implementation), unit
+# name, program mode, parameters (identical for every implementation), unit,
+# and how many of that unit one run does
 WORKLOADS = [
-    ("pingpong", "pingpong", [50000, 64], "round trips/s"),
-    ("bulk", "bulk", [512 * MiB, 65536], "MiB/s"),
-    ("udp", "udp", [200000, 64, 64], "datagrams/s"),
-    ("connect", "connect", [5000], "connections/s"),
-    ("select-500", "select", [500, 20000, 64], "wake-ups/s"),
-    ("select-2000", "select", [2000, 20000, 64], "wake-ups/s"),
-    ("poller-2000", "poller", [2000, 20000, 64], "wake-ups/s"),
-    ("lines", "lines", [64 * MiB // 100, 100], "MiB/s"),
+    ("pingpong", "pingpong", [50000, 64], "round trips/s", 50000),
+    ("bulk", "bulk", [512 * MiB, 65536], "MiB/s", 512),
+    ("udp", "udp", [200000, 64, 64], "datagrams/s", 200000),
+    ("connect", "connect", [5000], "connections/s", 5000),
+    ("select-500", "select", [500, 20000, 64], "wake-ups/s", 20000),
+    ("select-2000", "select", [2000, 20000, 64], "wake-ups/s", 20000),
+    ("poller-2000", "poller", [2000, 20000, 64], "wake-ups/s", 20000),
+    ("lines", "lines", [64 * MiB // 100, 100], "MiB/s", 64),
 ]
 
 LUA = os.environ.get("LUA_BIN", "lua5.4")
@@ -113,10 +116,21 @@ def stop(proc):
     proc.wait()
 
 
-def run_pair(impl, mode, params, log, title):
+def perf_prefix(name, impl, role):
+    if os.environ.get("BENCH_PERF", "") in ("", "0"):
+        return []
+    folder = os.path.join(OUT, "perf")
+    os.makedirs(folder, exist_ok=True)
+    return ["perf", "record", "-q", "-g", "-o",
+            os.path.join(folder, "%s.%s.%s.data" % (name, impl, role)), "--"]
+
+
+def run_pair(impl, name, mode, params, log, title):
     """One measurement: a number, or 'n/a', 'refused', 'error', 'timeout'."""
-    _, _, cmd = impl
+    key, _, cmd = impl
     server_pin, client_pin = pinning()
+    server_pin = server_pin + perf_prefix(name, key, "server")
+    client_pin = client_pin + perf_prefix(name, key, "client")
     timeout = float(os.environ.get("BENCH_TIMEOUT", "60"))
     args = [str(p) for p in params]
     env = child_env()
@@ -296,13 +310,21 @@ def main():
     load_before = os.getloadavg()[0]
     started = time.monotonic()
     results = {(w[0], i[0]): [] for w in workloads for i in impls}
+    switches = {(w[0], i[0]): [] for w in workloads for i in impls}
     for run in range(1, runs + 1):
-        for name, mode, params, _ in workloads:
+        for name, mode, params, _, ops in workloads:
             for impl in impls:
                 if impl[0] == "lsock" and not have_lsock:
                     value = "not loadable"
                 else:
-                    value = run_pair(impl, mode, params, log, "%s %s run %d" % (name, impl[0], run))
+                    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    value = run_pair(impl, name, mode, params, log,
+                                     "%s %s run %d" % (name, impl[0], run))
+                    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    if isinstance(value, float):
+                        csw = (after.ru_nvcsw + after.ru_nivcsw
+                               - before.ru_nvcsw - before.ru_nivcsw)
+                        switches[(name, impl[0])].append(csw / ops)
                 results[(name, impl[0])].append(value)
                 print("run %d  %-12s %-10s %s" % (run, name, impl[0], fmt(value)),
                       file=sys.stderr, flush=True)
@@ -312,8 +334,8 @@ def main():
         header.append(label)
         if key != "c":
             header.append("ratio")
-    rows, detail = [], []
-    for name, _, _, unit in workloads:
+    rows, detail, csw_rows = [], [], []
+    for name, _, _, unit, _ in workloads:
         medians = {i[0]: median_cell(results[(name, i[0])]) for i in impls}
         base = medians.get("c")
         row = ["%s (%s)" % (name, unit)]
@@ -323,6 +345,8 @@ def main():
                 row.append(ratio(medians[key], base))
         rows.append(row)
         detail.append([name] + [", ".join(fmt(v) for v in results[(name, i[0])]) for i in impls])
+        csw_rows.append([name] + ["%.2f" % statistics.median(switches[(name, i[0])])
+                                  if switches[(name, i[0])] else "-" for i in impls])
     elapsed = time.monotonic() - started
 
     table = markdown_table(header, rows)
@@ -338,6 +362,12 @@ def main():
     if mem:
         text += ["## Memory", "", mem, ""]
     text += ["## Every run", "", markdown_table(["workload"] + [i[1] for i in impls], detail),
+             "", "## Context switches per operation", "",
+             "Both processes together, median over the runs; an operation is the unit of "
+             "the rate (a round trip, a MiB, a datagram, a connection, a wake-up). With both "
+             "processes on one CPU, fewer switches per operation can make a slower program "
+             "win: it batches more work per wake-up.", "",
+             markdown_table(["workload"] + [i[1] for i in impls], csw_rows),
              "", "Took %.0f s. Failures, if any, are logged in bench/out/log.txt." % elapsed, ""]
     report = "\n".join(text)
     with open(os.path.join(OUT, "results.md"), "w") as f:
