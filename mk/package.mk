@@ -2,12 +2,15 @@
 # installs offline into a temporary tree from which Lua 5.4 requires lsock.
 ROCKSPEC := lsock-0.1.0-1.rockspec
 ROCKTREE := build/rocktree
+ROCKSRC  := build/rocksrc
 
 .PHONY: package-check
 package-check:
 	@command -v luarocks >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq luarocks >/dev/null; }
 	luarocks lint $(ROCKSPEC)
-	rm -rf $(ROCKTREE)
-	luarocks --lua-version=5.4 make --tree=$(ROCKTREE) $(ROCKSPEC)
+	rm -rf $(ROCKTREE) $(ROCKSRC)
+	@# luarocks builds in the source tree: build in a copy, so ./lsock.so is untouched
+	mkdir -p $(ROCKSRC) && git archive HEAD | tar -x -C $(ROCKSRC)
+	cd $(ROCKSRC) && luarocks --lua-version=5.4 make --tree=$(CURDIR)/$(ROCKTREE) $(ROCKSPEC)
 	cd /tmp && eval "$$(luarocks --lua-version=5.4 --tree=$(CURDIR)/$(ROCKTREE) path)" && \
 	  lua5.4 -e 'local l = require "lsock"; assert(package.searchpath("lsock", package.cpath):find("rocktree")); print("installed:", l._VERSION)'
