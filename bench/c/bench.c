@@ -151,13 +151,20 @@ static void pingpong_client(int port, char **argv)
     result((double)n / (now() - t0));
 }
 
-/* bulk: TOTAL CHUNK -- the client sends, the server acknowledges EOF. */
+/* bulk: TOTAL CHUNK -- the client sends, the server acknowledges EOF.
+ * BENCH_COLD_BUFFERS=n (an experiment, not used by make bench): receive into
+ * n buffers in turn instead of one, so that with n * CHUNK beyond the caches
+ * every recv writes cold memory, as a new garbage-collected string does. */
 static void bulk_server(char **argv)
 {
-    size_t chunk = (size_t)arg(argv, 1), total = 0;
-    char *buf = malloc(chunk);
+    size_t chunk = (size_t)arg(argv, 1), total = 0, k = 0;
+    const char *cold = getenv("BENCH_COLD_BUFFERS");
+    size_t nbufs = cold && atol(cold) > 0 ? (size_t)atol(cold) : 1;
+    char **bufs = malloc(sizeof *bufs * nbufs);
+    for (size_t i = 0; i < nbufs; i++) bufs[i] = malloc(chunk);
     int lfd = bound(SOCK_STREAM), fd = accept_one(lfd);
     for (;;) {
+        char *buf = bufs[k++ % nbufs];
         ssize_t r = recv(fd, buf, chunk, 0);
         if (r < 0) die("recv");
         if (r == 0) break;
