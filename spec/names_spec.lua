@@ -131,6 +131,11 @@ describe("names", function()
       assert.is_true(types[lsock.SOCK_STREAM] and types[lsock.SOCK_DGRAM])
     end)
 
+    it("a nil port is port 0", function()
+      local r = assert(lsock.getaddrinfo("127.0.0.1", nil, lsock.AF_INET, lsock.SOCK_STREAM))
+      assert.are.same({ "127.0.0.1", 0 }, r[1].addr)
+    end)
+
     it("a nil host with AI_PASSIVE is the any address", function()
       local r = assert(lsock.getaddrinfo(nil, 7000, lsock.AF_INET, lsock.SOCK_STREAM, 0, lsock.AI_PASSIVE))
       assert.are.same({ "0.0.0.0", 7000 }, r[1].addr)

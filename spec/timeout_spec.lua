@@ -47,9 +47,11 @@ describe("timeouts", function()
       s:close()
     end)
 
-    it("settimeout(-1) raises", function()
+    it("settimeout(-1) raises, and so does NaN", function()
       local s = lsock.socket()
       H.raises("bad argument #1 to '[%w_.]*settimeout'", function() s:settimeout(-1) end)
+      H.raises("bad argument #1 to '[%w_.]*settimeout'", function() s:settimeout(0 / 0) end)
+      assert.is_nil(s:gettimeout())
       s:close()
     end)
   end)
@@ -125,6 +127,53 @@ describe("timeouts", function()
       lsock.setdefaulttimeout(nil)
       assert.are.equal(1.25, d:gettimeout())
       s:close(); d:close()
+    end)
+  end)
+
+  describe("blocking mode really blocks", function()
+    -- SO_RCVTIMEO (a struct timeval of 0.3 s, little-endian, built by hand)
+    -- bounds the kernel's wait: a descriptor that is truly blocking waits
+    -- about 0.3 s, one left non-blocking by mistake fails at once
+    local function int64(n) return string.char(n % 256, math.floor(n / 256) % 256,
+      math.floor(n / 65536) % 256, 0, 0, 0, 0, 0) end
+    local TV = int64(0) .. int64(300000)
+    local function check(s, what)
+      assert.is_nil(s:gettimeout(), what)
+      assert(s:setsockopt(lsock.SOL_SOCKET, lsock.SO_RCVTIMEO, TV))
+      local t, d, msg, code = H.timed(function() return s:recv(10) end)
+      assert.is_nil(d, what)
+      assert.is_true(t >= 0.2, ("%s: recv returned after %.2f s (%s, %s): the descriptor is not blocking")
+        :format(what, t, tostring(msg), tostring(code)))
+    end
+
+    it("socket, socketpair, accepted, dup, fromfd, create_connection", function()
+      local a, b = lsock.socketpair()
+      check(a, "socketpair")
+      local l = lsock.socket()
+      assert(l:bind("127.0.0.1", 0))
+      assert(l:listen())
+      l:settimeout(2) -- the listener waits; its connections are blocking
+      local _, port = l:getsockname()
+      local c = assert(lsock.create_connection({ "127.0.0.1", port }))
+      check(c, "create_connection")
+      local conn = assert(l:accept())
+      check(conn, "accepted")
+      local d = conn:dup()
+      check(d, "dup")
+      local f = lsock.fromfd(conn:fileno(), lsock.AF_INET, lsock.SOCK_STREAM)
+      check(f, "fromfd")
+      for _, x in ipairs { a, b, l, c, conn, d, f } do x:close() end
+    end)
+
+    it("after settimeout(0) then settimeout(nil), and setblocking(true)", function()
+      local a, b = lsock.socketpair()
+      a:settimeout(0)
+      a:settimeout(nil)
+      check(a, "settimeout(nil)")
+      a:settimeout(0.1)
+      a:setblocking(true)
+      check(a, "setblocking(true)")
+      a:close(); b:close()
     end)
   end)
 
@@ -265,6 +314,52 @@ print("reader done")
       -- the recv either returned the timeout or the pending "interrupted!" hit on return
       assert.truthy(out:find("interrupted") or out:find("result\ttrue\tnil\ttimeout"), out)
     end)
+    it("a huge timeout waits like blocking mode, without spinning", function()
+      for _, tmo in ipairs { 1e9, 1e300 } do
+        local u = lsock.socket(lsock.AF_INET, lsock.SOCK_DGRAM)
+        assert(u:bind("127.0.0.1", 0))
+        local _, port = u:getsockname()
+        u:settimeout(tmo)
+        assert.are.equal(tmo, u:gettimeout())
+        -- a datagram from a child after 0.3 s ends the wait
+        os.execute(("(sleep 0.3 && python3 -c %s) >/dev/null 2>&1 &"):format(H.shquote(([[
+import socket
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"late", ("127.0.0.1", %d))
+]]):format(port))))
+        local cpu0 = os.clock()
+        local t, d, err = H.timed(function() return u:recv(10) end)
+        local cpu = os.clock() - cpu0
+        u:close()
+        assert.are.equal("late", d, "timeout " .. tmo .. ": " .. tostring(err))
+        H.within(t, 0.2, 5, "recv with timeout " .. tmo)
+        assert.is_true(cpu < 0.15, ("timeout %g: %.2f s of CPU while waiting"):format(tmo, cpu))
+      end
+    end)
+
+    it("a signal during a blocking recv does not end it (EINTR is retried)", function()
+      local out, ok = H.run_lua([[
+        local lsock = require "lsock"
+        local function now() local f = io.open("/proc/uptime"); local t = tonumber(f:read("*a"):match("^%S+")); f:close(); return t end
+        local f = io.open("/proc/self/stat"); local pid = f:read("*a"):match("^%d+"); f:close()
+        local st = io.open("/proc/self/status"); local s = st:read("*a"); st:close()
+        print("sigint-caught", math.floor(tonumber(s:match("SigCgt:%s*(%x+)"):sub(-8), 16) / 2) % 2 == 1)
+        local u = lsock.socket(lsock.AF_INET, lsock.SOCK_DGRAM)
+        u:bind("127.0.0.1", 0)
+        local _, port = u:getsockname()
+        -- SIGINT at 0.15 s, the datagram at about 0.5 s
+        os.execute(("(sleep 0.15; kill -INT %s; sleep 0.35; python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b\"late\", (\"127.0.0.1\", %d))') >/dev/null 2>&1 &"):format(pid, port))
+        local t0 = now()
+        print("result", pcall(function() local d, e, c = u:recv(10); return d, e, c end))
+        print(("elapsed %.3f"):format(now() - t0))
+      ]])
+      if out:match("sigint%-caught false") then
+        return pending("this interpreter does not catch SIGINT: " .. out)
+      end
+      assert.is_true(ok, out)
+      local elapsed = tonumber(out:match("elapsed ([%d.]+)"))
+      assert.is_number(elapsed, out)
+      assert.is_true(elapsed >= 0.4 and elapsed <= 5, "a blocking recv interrupted at 0.15 s returned after " .. elapsed .. " s:\n" .. out)
+    end)
   end)
 
   describe("non-blocking mode", function()
@@ -337,6 +432,19 @@ for i in range(2): s.sendto(b"guard", ("127.0.0.1", %d))
       local t2, s1, s2, s3 = H.timed(function() return a:send("more", lsock.MSG_DONTWAIT) end)
       H.fails(lsock.EAGAIN, s1, s2, s3)
       assert.is_true(t2 < 0.5, "took " .. t2)
+      -- sendall too: EAGAIN at once, with the count sent
+      local t3, r = H.timed(function() return { a:sendall(string.rep("z", 100000), lsock.MSG_DONTWAIT) } end)
+      assert.is_true(t3 < 0.5, "sendall took " .. t3)
+      assert.is_nil(r[1])
+      assert.are.equal(lsock.EAGAIN, r[3])
+      assert.is_number(r[4])
+      local u = lsock.socket(lsock.AF_INET, lsock.SOCK_DGRAM)
+      assert(u:bind("127.0.0.1", 0))
+      u:settimeout(1)
+      local t4, f1, f2, f3 = H.timed(function() return u:recvfrom(10, lsock.MSG_DONTWAIT) end)
+      H.fails(lsock.EAGAIN, f1, f2, f3)
+      assert.is_true(t4 < 0.5, "recvfrom took " .. t4)
+      u:close()
       a:close(); b:close()
     end)
 

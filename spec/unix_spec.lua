@@ -94,6 +94,23 @@ describe("unix", function()
     s:close()
   end)
 
+  it("a path of exactly 108 bytes (sun_path without its NUL) works, 109 does not", function()
+    local path = dir .. "/" .. string.rep("n", 108 - #dir - 1)
+    assert.are.equal(108, #path)
+    local s = lsock.socket(lsock.AF_UNIX, lsock.SOCK_STREAM)
+    assert.are.equal(true, s:bind(path))
+    assert.are.equal(path, (s:getsockname()))
+    s:close()
+    local t = lsock.socket(lsock.AF_UNIX, lsock.SOCK_STREAM)
+    H.fails(nil, t:bind(path .. "x"))
+    t:close()
+    local ab = "\0" .. string.rep("m", 107) .. ""
+    local a = lsock.socket(lsock.AF_UNIX, lsock.SOCK_DGRAM)
+    assert.are.equal(true, a:bind(ab))
+    assert.are.equal(ab, (a:getsockname()))
+    a:close()
+  end)
+
   it("binding an existing path gives EADDRINUSE", function()
     local path = dir .. "/busy"
     local a = lsock.socket(lsock.AF_UNIX, lsock.SOCK_STREAM)
