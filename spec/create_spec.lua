@@ -112,6 +112,28 @@ describe("create", function()
       srv2:close(); srv:close()
     end)
 
+    it("listens with opts.backlog, else with listen()'s default (measured by the accept queue)", function()
+      -- Linux queues backlog + 1 connections, then drops SYNs
+      local function queued(srv)
+        local _, port = srv:getsockname()
+        local cs, n = {}, 0
+        for i = 1, 300 do
+          cs[i] = lsock.socket()
+          cs[i]:settimeout(0.15)
+          if not cs[i]:connect("127.0.0.1", port) then break end
+          n = n + 1
+        end
+        for _, c in ipairs(cs) do c:close() end
+        return n
+      end
+      local srv = assert(lsock.create_server({ "127.0.0.1", 0 }, { backlog = 2 }))
+      assert.are.equal(3, queued(srv))
+      srv:close()
+      local dflt = assert(lsock.create_server({ "127.0.0.1", 0 }))
+      assert.are.equal(math.min(lsock.SOMAXCONN, 128) + 1, queued(dflt))
+      dflt:close()
+    end)
+
     it("returns nil, message, EADDRINUSE for a port in use", function()
       local srv = assert(lsock.create_server({ "127.0.0.1", 0 }))
       local _, port = srv:getsockname()

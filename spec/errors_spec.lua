@@ -111,6 +111,16 @@ describe("errors", function()
       H.raises(bad(4, "select"), function() local x = lsock.select({}, {}, {}, -1) end)
     end)
 
+    it("create_server/create_connection: bad options name the argument they are in", function()
+      -- every option sits in argument #2, the opts table
+      H.raises(bad(2, "create_server"), function() local x = lsock.create_server({ "127.0.0.1", 0 }, { family = 12345 }) end)
+      H.raises(bad(2, "create_server"), function() local x = lsock.create_server({ "127.0.0.1", 0 }, { backlog = "many" }) end)
+      H.raises(bad(2, "create_server"), function() local x = lsock.create_server({ "127.0.0.1", 0 }, { dualstack_ipv6 = true }) end)
+      H.raises(bad(1, "create_server"), function() local x = lsock.create_server("127.0.0.1") end)
+      H.raises(bad(1, "create_connection"), function() local x = lsock.create_connection({ "127.0.0.1" }) end)
+      H.raises(bad(2, "create_connection"), function() local x = lsock.create_connection({ "127.0.0.1", 9 }, -1) end)
+    end)
+
     it("method called on something that is not a socket", function()
       local s = lsock.socket()
       H.raises("lsock%.socket expected", function() local x = s.getsockname({}) end)
