@@ -121,6 +121,23 @@ describe("errors", function()
       H.raises(bad(2, "create_connection"), function() local x = lsock.create_connection({ "127.0.0.1", 9 }, -1) end)
     end)
 
+    it("integral floats are accepted where integers are (as luaL_checkinteger does); 1.5 is not", function()
+      -- on Lua 5.3+ 2^16 is the float 65536.0; Lua's own libraries take it
+      -- wherever they take an integer (string.rep("x", 2.0), f:seek("set", 2.0))
+      if not H.has_integers then return pending("Lua without an integer subtype") end
+      local s = lsock.socket()
+      assert.are.equal(true, s:setsockopt(lsock.SOL_SOCKET, lsock.SO_RCVBUF, 2 ^ 16))
+      assert.are.equal(true, s:bind("127.0.0.1", 0.0))
+      assert.are.equal(1, lsock.htons(2 ^ 8))
+      assert.are.equal(1, lsock.htonl(2 ^ 24))
+      local a, b = lsock.socketpair()
+      assert(b:send("x"))
+      assert.are.same({ a:fileno() }, (lsock.select({ a:fileno() + 0.0 }, {}, {}, 1)))
+      H.raises("bad argument #1 to '[%w_.]*htons'", function() local x = lsock.htons(1.5) end)
+      H.raises("bad argument #1 to '[%w_.]*recv'", function() local x = a:recv(1.5) end)
+      a:close(); b:close(); s:close()
+    end)
+
     it("method called on something that is not a socket", function()
       local s = lsock.socket()
       H.raises("lsock%.socket expected", function() local x = s.getsockname({}) end)
