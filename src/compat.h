@@ -60,10 +60,24 @@ static inline void compat_setmetatable(lua_State *L, const char *tname) {
 #define compat_newudata(L, sz) lua_newuserdatauv(L, (sz), 1)
 #endif
 
-/* Whether the value is an integer (5.3+) or a number with no fraction. */
-static inline int compat_isinteger(lua_State *L, int idx) {
+/* Whether the value is of the integer subtype (5.3+), or before 5.3 a
+   number with no fraction: how io decides to write "1" or "1.0". */
+static inline int compat_isintegersubtype(lua_State *L, int idx) {
 #if LUA_VERSION_NUM >= 503
   return lua_isinteger(L, idx);
+#else
+  lua_Number n = lua_tonumber(L, idx);
+  return lua_type(L, idx) == LUA_TNUMBER && n == (lua_Number)(lua_Integer)n;
+#endif
+}
+
+/* Whether the value is a number with an integer value (1 or 1.0, as
+   luaL_checkinteger takes them; not the string "1"). */
+static inline int compat_isinteger(lua_State *L, int idx) {
+#if LUA_VERSION_NUM >= 503
+  int ok = 0;
+  if (lua_type(L, idx) == LUA_TNUMBER) (void)lua_tointegerx(L, idx, &ok);
+  return ok;
 #else
   if (lua_type(L, idx) == LUA_TNUMBER) {
     lua_Number n = lua_tonumber(L, idx);

@@ -80,6 +80,22 @@ static void aux_hostport(lua_State *L, int idx, const char *what) {
     luaL_argerror(L, idx, "address must be a table {host, port}");
 }
 
+/* addr_check raises on a source address of the wrong shape; that must
+   happen before getaddrinfo's list exists, or the error would leak it. */
+static void aux_checksource(lua_State *L, int idx) {
+  static const lua_Integer max[] = {65535, 0xfffff, 0xffffffff};
+  int i;
+  lua_rawgeti(L, idx, 1);
+  luaL_argcheck(L, lua_type(L, -1) == LUA_TSTRING, idx, "source host must be a string");
+  for (i = 0; i < 3; i++) {
+    lua_rawgeti(L, idx, i + 2);
+    luaL_argcheck(L, (i > 0 && lua_isnil(L, -1)) ||
+                  (compat_isinteger(L, -1) && lua_tointeger(L, -1) >= 0 && lua_tointeger(L, -1) <= max[i]),
+                  idx, i == 0 ? "source port must be 0-65535" : "source flowinfo or scope_id out of range");
+  }
+  lua_pop(L, 4);
+}
+
 /* create_connection(address [, timeout [, source_address]]) */
 static int c_create_connection(lua_State *L) {
   char portbuf[16];
@@ -90,7 +106,10 @@ static int c_create_connection(lua_State *L) {
   lua_settop(L, 3);
   aux_hostport(L, 1, "table {host, port}");
   timeout = lua_isnoneornil(L, 2) ? sock_getdefaulttimeout(L) : sock_checktimeout(L, 2);
-  if (!lua_isnoneornil(L, 3)) aux_hostport(L, 3, "table {host, port}");
+  if (!lua_isnoneornil(L, 3)) {
+    aux_hostport(L, 3, "table {host, port}");
+    aux_checksource(L, 3);
+  }
   host = lua_tostring(L, lua_isnoneornil(L, 3) ? -2 : -4);
   service = aux_service(L, lua_isnoneornil(L, 3) ? -1 : -3, portbuf, sizeof portbuf);
   luaL_argcheck(L, service != NULL, 1, "port must be 0-65535");
@@ -150,10 +169,19 @@ static int c_create_server(lua_State *L) {
   lsock_Addr a;
   if (!lua_isnoneornil(L, 2)) {
     luaL_checktype(L, 2, LUA_TTABLE);
+    /* a bad option is an error in argument #2, the table */
     lua_getfield(L, 2, "family");
-    if (!lua_isnil(L, -1)) family = addr_checkfamily(L, lua_gettop(L), AF_INET);
+    if (!lua_isnil(L, -1)) {
+      family = (int)lua_tointeger(L, -1);
+      luaL_argcheck(L, compat_isinteger(L, -1) &&
+                    (family == AF_INET || family == AF_INET6 || family == AF_UNIX), 2,
+                    "family must be AF_INET, AF_INET6 or AF_UNIX");
+    }
     lua_getfield(L, 2, "backlog");
-    if (!lua_isnil(L, -1)) backlog = luaL_checkinteger(L, lua_gettop(L));
+    if (!lua_isnil(L, -1)) {
+      luaL_argcheck(L, compat_isinteger(L, -1), 2, "backlog must be an integer");
+      backlog = lua_tointeger(L, -1);
+    }
     lua_getfield(L, 2, "reuse_port");
     reuse_port = lua_toboolean(L, -1);
     lua_getfield(L, 2, "dualstack_ipv6");

@@ -425,8 +425,10 @@ static int w_send(aux_Writer *w, const char *p, size_t len, size_t *sent) {
 static void w_append(lua_State *L, lsock_File *f, const char *p, size_t len) {
   if (len == 0) return; /* wbuf may still be NULL: NULL + 0 is undefined */
   if (f->wlen + len > f->wsize) {
-    size_t nsize = f->wsize ? f->wsize : f->wlimit;
-    while (nsize < f->wlen + len) nsize *= 2;
+    /* grown to what it holds, never to wlimit at once: makefile("w", 2^60)
+       is a policy for flushing, not a request for that much memory */
+    size_t need = f->wlen + len, nsize = f->wsize ? f->wsize : FILE_WRITESIZE;
+    while (nsize < need) nsize = nsize > need / 2 ? need : nsize * 2;
     f->wbuf = (char *)aux_realloc(L, f->wbuf, f->wsize, nsize);
     f->wsize = nsize;
   }
@@ -480,7 +482,7 @@ static void w_init(aux_Writer *w, lsock_File *f, int flags) {
    LUA_NUMBER_FMT, so 1.0 is "1"); 'num' is large enough for any. */
 static const char *aux_numtext(lua_State *L, int arg, char *num, size_t size, size_t *len) {
   int k;
-  if (compat_isinteger(L, arg)) return lua_tolstring(L, arg, len);
+  if (compat_isintegersubtype(L, arg)) return lua_tolstring(L, arg, len);
   k = snprintf(num, size, LUA_NUMBER_FMT, (double)lua_tonumber(L, arg));
   *len = k < 0 ? 0 : (size_t)k < size ? (size_t)k : size - 1;
   return num;

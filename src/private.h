@@ -83,6 +83,9 @@ int sock_send(lsock_Socket *s, const char *buf, size_t len, int flags, double de
 
 /* The open socket at 'idx', or a raised error (closed socket, wrong type). */
 lsock_Socket *sock_checkopen(lua_State *L, int idx);
+/* Argument 1 of a socket method (which holds the metatable as upvalue 1),
+   open, or a raised error. Only for functions in the method table. */
+lsock_Socket *sock_self(lua_State *L);
 /* The socket at 'idx', open or not, or NULL. */
 lsock_Socket *sock_test(lua_State *L, int idx);
 /* Pushes a closed socket object, to be opened by setting its fd. */

@@ -86,14 +86,16 @@ static void aux_collect(lua_State *L, int arg, const struct pollfd *p, int n, in
   }
 }
 
-static int aux_checklist(lua_State *L, int arg) {
-  if (!lua_isnoneornil(L, arg)) luaL_checktype(L, arg, LUA_TTABLE);
-  return lua_isnoneornil(L, arg) ? 0 : (int)lua_rawlen(L, arg);
+/* rlist and wlist are required, as in Python; xlist may be left out. */
+static int aux_checklist(lua_State *L, int arg, int optional) {
+  if (optional && lua_isnoneornil(L, arg)) return 0;
+  luaL_checktype(L, arg, LUA_TTABLE);
+  return (int)lua_rawlen(L, arg);
 }
 
 int select_select(lua_State *L) {
   struct pollfd onstack[SELECT_STACK_FDS], *p = onstack;
-  int nr = aux_checklist(L, 1), nw = aux_checklist(L, 2), nx = aux_checklist(L, 3);
+  int nr = aux_checklist(L, 1, 0), nw = aux_checklist(L, 2, 0), nx = aux_checklist(L, 3, 1);
   double timeout = sock_checktimeout(L, 4);
   double deadline = timeout < 0 ? INFINITY : sys_now() + timeout;
   int total = nr + nw + nx, nready = 0, i;

@@ -80,8 +80,24 @@ static lsock_Socket *aux_check(lua_State *L) {
   return (lsock_Socket *)luaL_checkudata(L, 1, SOCK_METATABLE);
 }
 
+/* Argument 1 of a method. The methods hold the metatable as upvalue 1, so
+   the type check is one comparison rather than luaL_checkudata's registry
+   lookup by name, which showed in profiles of small calls. */
+static lsock_Socket *aux_self(lua_State *L, int must_be_open) {
+  lsock_Socket *s = (lsock_Socket *)lua_touserdata(L, 1);
+  if (s == NULL || !lua_getmetatable(L, 1) || !lua_rawequal(L, -1, lua_upvalueindex(1)))
+    compat_typeerror(L, 1, SOCK_METATABLE);
+  lua_pop(L, 1);
+  if (must_be_open && s->closed) luaL_error(L, "attempt to use a closed socket");
+  return s;
+}
+
+lsock_Socket *sock_self(lua_State *L) {
+  return aux_self(L, 1);
+}
+
 static int s_close(lua_State *L) {
-  lsock_Socket *s = aux_check(L);
+  lsock_Socket *s = aux_self(L, 0);
   int err = s->closed ? 0 : sock_release(s);
   if (err) return result_fail(L, err);
   lua_pushboolean(L, 1);
@@ -96,22 +112,27 @@ static int s_gc(lua_State *L) {
 }
 
 static int s_detach(lua_State *L) {
-  lsock_Socket *s = aux_check(L);
-  int fd = s->closed ? -1 : s->fd;
-  s->closed = 1;
-  s->fd = -1; /* the caller owns it now: nothing here may close it */
+  lsock_Socket *s = aux_self(L, 0);
+  int fd = -1;
+  /* once closed, the descriptor (if makefile files still hold it) is
+     theirs to close: forgetting it here would leak it */
+  if (!s->closed) {
+    fd = s->fd;
+    s->closed = 1;
+    s->fd = -1; /* the caller owns it now: nothing here may close it */
+  }
   lua_pushinteger(L, fd);
   return 1;
 }
 
 static int s_fileno(lua_State *L) {
-  lsock_Socket *s = aux_check(L);
+  lsock_Socket *s = aux_self(L, 0);
   lua_pushinteger(L, s->closed ? -1 : s->fd);
   return 1;
 }
 
 static int s_dup(lua_State *L) {
-  lsock_Socket *s = sock_checkopen(L, 1);
+  lsock_Socket *s = sock_self(L);
   lsock_Socket *c = sock_newclosed(L, s->family, s->type, s->proto);
   int fd, err = sys_dup(s->fd, &fd);
   if (err) return result_fail(L, err);
@@ -173,16 +194,16 @@ static int aux_settimeout(lua_State *L, lsock_Socket *s, double t) {
 }
 
 static int s_settimeout(lua_State *L) {
-  lsock_Socket *s = sock_checkopen(L, 1);
+  lsock_Socket *s = sock_self(L);
   return aux_settimeout(L, s, sock_checktimeout(L, 2));
 }
 
 static int s_gettimeout(lua_State *L) {
-  return aux_pushtimeout(L, aux_check(L)->timeout);
+  return aux_pushtimeout(L, aux_self(L, 0)->timeout);
 }
 
 static int s_setblocking(lua_State *L) {
-  lsock_Socket *s = sock_checkopen(L, 1);
+  lsock_Socket *s = sock_self(L);
   int on;
   /* numbers as Python's setblocking(0)/setblocking(1), which tutorials use */
   if (lua_type(L, 2) == LUA_TNUMBER) on = lua_tonumber(L, 2) != 0;
@@ -194,14 +215,14 @@ static int s_setblocking(lua_State *L) {
 }
 
 static int s_getblocking(lua_State *L) {
-  lua_pushboolean(L, aux_check(L)->timeout != 0);
+  lua_pushboolean(L, aux_self(L, 0)->timeout != 0);
   return 1;
 }
 
 /* ------------------------------------------------------------- options */
 
 static int s_setsockopt(lua_State *L) {
-  lsock_Socket *s = sock_checkopen(L, 1);
+  lsock_Socket *s = sock_self(L);
   int level = (int)luaL_checkinteger(L, 2);
   int option = (int)luaL_checkinteger(L, 3);
   int ivalue;
@@ -226,7 +247,7 @@ static int s_setsockopt(lua_State *L) {
 }
 
 static int s_getsockopt(lua_State *L) {
-  lsock_Socket *s = sock_checkopen(L, 1);
+  lsock_Socket *s = sock_self(L);
   int level = (int)luaL_checkinteger(L, 2);
   int option = (int)luaL_checkinteger(L, 3);
   if (lua_isnoneornil(L, 4)) {
@@ -259,15 +280,15 @@ static int aux_pushname(lua_State *L, int fd, int peer) {
 }
 
 static int s_getsockname(lua_State *L) {
-  return aux_pushname(L, sock_checkopen(L, 1)->fd, 0);
+  return aux_pushname(L, sock_self(L)->fd, 0);
 }
 
 static int s_getpeername(lua_State *L) {
-  return aux_pushname(L, sock_checkopen(L, 1)->fd, 1);
+  return aux_pushname(L, sock_self(L)->fd, 1);
 }
 
 static int s_bind(lua_State *L) {
-  lsock_Socket *s = sock_checkopen(L, 1);
+  lsock_Socket *s = sock_self(L);
   lsock_Addr a;
   int next;
   if (!addr_check(L, 2, s->family, s->type, &a, &next)) return 3;
@@ -284,7 +305,7 @@ int sock_listen(lsock_Socket *s, lua_Integer backlog) {
 }
 
 static int s_listen(lua_State *L) {
-  lsock_Socket *s = sock_checkopen(L, 1);
+  lsock_Socket *s = sock_self(L);
   int err = sock_listen(s, luaL_optinteger(L, 2, SOCK_DEFAULT_BACKLOG));
   if (err) return result_fail(L, err);
   lua_pushboolean(L, 1);
@@ -304,7 +325,7 @@ static int io_accept(lsock_Socket *s, void *ctx) {
 }
 
 static int s_accept(lua_State *L) {
-  lsock_Socket *s = sock_checkopen(L, 1);
+  lsock_Socket *s = sock_self(L);
   double timeout = sock_getdefaulttimeout(L);
   lsock_Socket *conn = sock_newclosed(L, s->family, s->type, s->proto);
   aux_AcceptCtx c;
@@ -334,7 +355,7 @@ static int aux_connect(lsock_Socket *s, const lsock_Addr *a) {
 }
 
 static int s_connect(lua_State *L) {
-  lsock_Socket *s = sock_checkopen(L, 1);
+  lsock_Socket *s = sock_self(L);
   lsock_Addr a;
   int next, err;
   if (!addr_check(L, 2, s->family, s->type, &a, &next)) return 3;
@@ -345,7 +366,7 @@ static int s_connect(lua_State *L) {
 }
 
 static int s_connect_ex(lua_State *L) {
-  lsock_Socket *s = sock_checkopen(L, 1);
+  lsock_Socket *s = sock_self(L);
   lsock_Addr a;
   int next, err;
   if (!addr_check(L, 2, s->family, s->type, &a, &next)) return 3;
@@ -359,7 +380,7 @@ int sock_connect(lsock_Socket *s, const lsock_Addr *a) {
 }
 
 static int s_shutdown(lua_State *L) {
-  lsock_Socket *s = sock_checkopen(L, 1);
+  lsock_Socket *s = sock_self(L);
   lua_Integer how = luaL_checkinteger(L, 2);
   luaL_argcheck(L, how == SHUT_RD || how == SHUT_WR || how == SHUT_RDWR, 2,
                 "must be SHUT_RD, SHUT_WR or SHUT_RDWR");
@@ -485,8 +506,10 @@ void sock_open_methods(lua_State *L) {
   compat_newmetatable(L, SOCK_METATABLE);
   luaL_setfuncs(L, socket_metamethods, 0);
   lua_newtable(L);
-  luaL_setfuncs(L, socket_methods, 0);
-  luaL_setfuncs(L, transfer_methods, 0);
+  lua_pushvalue(L, -2);
+  luaL_setfuncs(L, socket_methods, 1); /* the metatable is each method's upvalue */
+  lua_pushvalue(L, -2);
+  luaL_setfuncs(L, transfer_methods, 1);
   lua_pushcclosure(L, s_index, 1);
   lua_setfield(L, -2, "__index");
   lua_pop(L, 1);

@@ -14,6 +14,8 @@
 /* recv(n) with n above this asks the kernel how much is waiting, so a huge
    n allocates what arrived, not n bytes. */
 #define RECV_DIRECT_MAX (64 * 1024)
+/* Reads up to this size go through a buffer on the C stack. */
+#define RECV_STACK_MAX 8192
 /* A datagram cannot be read in pieces: when none is waiting yet, a large
    recv gets room for any datagram the default buffers let through. */
 #define RECV_DGRAM_MAX (256 * 1024)
@@ -90,10 +92,11 @@ static size_t aux_recvsize(lsock_Socket *s, lua_Integer n) {
 }
 
 static int aux_recv(lua_State *L, int withaddr) {
-  lsock_Socket *s = sock_checkopen(L, 1);
+  lsock_Socket *s = sock_self(L);
   lua_Integer want = luaL_checkinteger(L, 2);
   int flags = (int)luaL_optinteger(L, 3, 0), err;
   compat_Scratch scratch;
+  char onstack[RECV_STACK_MAX];
   lsock_Addr from;
   io_Ctx c;
   luaL_argcheck(L, want >= 0, 2, "negative buffersize");
@@ -106,10 +109,13 @@ static int aux_recv(lua_State *L, int withaddr) {
   c.from = withaddr ? &from : NULL;
   c.to = NULL;
   c.done = 0;
-  c.buf = compat_scratch_start(L, &scratch, c.len);
+  /* small reads (requests, datagrams) use the C stack: no allocation
+     beyond the result string itself */
+  c.buf = c.len <= RECV_STACK_MAX ? onstack : compat_scratch_start(L, &scratch, c.len);
   err = sock_call(s, POLLIN, sock_deadline(s, flags), io_recv, &c);
   if (err) return result_fail(L, err);
-  compat_scratch_push(L, &scratch, c.done);
+  if (c.buf == onstack) lua_pushlstring(L, onstack, c.done);
+  else compat_scratch_push(L, &scratch, c.done);
   return withaddr ? 1 + addr_push(L, &from.u.sa, from.len) : 1;
 }
 
@@ -122,7 +128,7 @@ static int t_recvfrom(lua_State *L) {
 }
 
 static int t_send(lua_State *L) {
-  lsock_Socket *s = sock_checkopen(L, 1);
+  lsock_Socket *s = sock_self(L);
   size_t len, n;
   const char *data = luaL_checklstring(L, 2, &len);
   int flags = (int)luaL_optinteger(L, 3, 0);
@@ -135,7 +141,7 @@ static int t_send(lua_State *L) {
 /* sendall: one deadline for the whole call; on failure the fourth value
    says how much went out, so nothing is lost track of. */
 static int t_sendall(lua_State *L) {
-  lsock_Socket *s = sock_checkopen(L, 1);
+  lsock_Socket *s = sock_self(L);
   size_t len, sent = 0, n;
   const char *data = luaL_checklstring(L, 2, &len);
   int flags = (int)luaL_optinteger(L, 3, 0);
@@ -154,7 +160,7 @@ static int t_sendall(lua_State *L) {
 }
 
 static int t_sendto(lua_State *L) {
-  lsock_Socket *s = sock_checkopen(L, 1);
+  lsock_Socket *s = sock_self(L);
   size_t len;
   const char *data = luaL_checklstring(L, 2, &len);
   int flags = 0, addrarg = 3, next, err;
