@@ -71,7 +71,7 @@ describe("select", function()
   it("takes any object with a fileno method and returns that object", function()
     local a, b = lsock.socketpair()
     assert(b:send("x"))
-    local obj = { fileno = function(self) return a:fileno() end }
+    local obj = { fileno = function(_) return a:fileno() end }
     local ud = setmetatable({}, { __index = { fileno = function() return a:fileno() end } })
     local r = lsock.select({ obj, ud }, {}, {}, 1)
     assert.are.equal(2, #r)
