@@ -8,6 +8,7 @@
 ** require "lsock" finds the linked-in copy first (package.preload), so a
 ** stray uninstrumented ./lsock.so is never what is tested.
 */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,11 +39,37 @@ static int traceback(lua_State *L) {
   return 1;
 }
 
+/* As lua.c: SIGINT while a chunk runs makes the next Lua step raise
+   "interrupted!" (the specs check that lsock waits through the EINTR). */
+static lua_State *globalL;
+
+static void setsignal(int sig, void (*handler)(int)) {
+  struct sigaction sa;
+  sa.sa_handler = handler;
+  sa.sa_flags = 0;
+  sigemptyset(&sa.sa_mask);
+  sigaction(sig, &sa, NULL);
+}
+
+static void lstop(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  lua_sethook(L, NULL, 0, 0);
+  luaL_error(L, "interrupted!");
+}
+
+static void laction(int sig) {
+  setsignal(sig, SIG_DFL);
+  lua_sethook(globalL, lstop, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+
 static int docall(lua_State *L, int narg, int nres) {
   int status, base = lua_gettop(L) - narg;
   lua_pushcfunction(L, traceback);
   lua_insert(L, base);
+  globalL = L;
+  setsignal(SIGINT, laction);
   status = lua_pcall(L, narg, nres, base);
+  setsignal(SIGINT, SIG_DFL);
   lua_remove(L, base);
   return status;
 }
