@@ -48,7 +48,7 @@ static int c_fromfd(lua_State *L) {
   double timeout = sock_getdefaulttimeout(L);
   lsock_Socket *s;
   int copy, err;
-  luaL_argcheck(L, fd >= 0 && fd <= 0x7fffffff, 1, "invalid file descriptor");
+  luaL_argcheck(L, compat_isinteger(L, 1) && fd >= 0 && fd <= 0x7fffffff, 1, "invalid file descriptor");
   s = sock_newclosed(L, family, type, proto);
   if ((err = sys_dup((int)fd, &copy)) != 0) return result_fail(L, err);
   sock_open(s, copy, timeout);

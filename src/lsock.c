@@ -65,7 +65,8 @@ static int m_setdefaulttimeout(lua_State *L) {
 static int m_close(lua_State *L) {
   lua_Integer fd = luaL_checkinteger(L, 1);
   int err;
-  luaL_argcheck(L, fd >= 0 && fd <= INT_MAX, 1, "invalid file descriptor");
+  /* 5.1's luaL_checkinteger truncates: close(1.5) must not close fd 1 */
+  luaL_argcheck(L, compat_isinteger(L, 1) && fd >= 0 && fd <= INT_MAX, 1, "invalid file descriptor");
   err = sys_close((int)fd);
   if (err) return result_fail(L, err);
   lua_pushboolean(L, 1);
