@@ -34,3 +34,8 @@ files["bench"] = {
   unused_args = false,
   ignore = { "241" },
 }
+
+-- The fuzzer and load test print long diagnostic lines.
+files["tests"] = {
+  max_line_length = 180,
+}

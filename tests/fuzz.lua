@@ -50,7 +50,6 @@ local function fdlist()
   p:close()
   return t
 end
-local function fdcount() return #fdlist() end
 
 local function pick(t) return t[random(#t)] end
 
@@ -317,7 +316,7 @@ local function metacall(name, obj)
   if name == "__tostring" then return tostring(obj) end
   if name == "__index" then local k = gen(); return obj[k] end
   if name == "__close" and tbc then return tbc(obj) end
-  if name == "__gc" then obj = nil; collectgarbage("step"); return true end
+  if name == "__gc" then collectgarbage("step"); return true end
   return true
 end
 
@@ -329,7 +328,6 @@ local function problem(msg)
   if #problems < 20 then problems[#problems + 1] = msg end
 end
 
-local clock = os.clock
 local now = lsock.gettime or function()
   local f = io.open("/proc/uptime"); local t = tonumber(f:read("*a"):match("^(%S+)")); f:close(); return t
 end

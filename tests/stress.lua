@@ -79,7 +79,7 @@ local function server(total, markat)
           conns[conn], out[conn] = true, ""
         end
       else
-        local d, err, code = c:recv(65536)
+        local d, _, code = c:recv(65536)
         if d and #d > 0 then
           bytes = bytes + #d
           out[c] = out[c] .. d
@@ -154,7 +154,6 @@ for id = 1, opts.clients do
   clients[#clients + 1] = { sock = c, data = payload(id), sent = 0, got = 0, bad = 0, done = false }
 end
 local active, chunk = #clients, 65536
-local last_progress = now()
 while active > 0 do
   local rl, wl, by = {}, {}, {}
   for _, cl in ipairs(clients) do
@@ -183,7 +182,6 @@ while active > 0 do
     if d and #d > 0 then
       if d ~= cl.data:sub(cl.got + 1, cl.got + #d) then cl.bad = cl.bad + 1 end
       cl.got = cl.got + #d
-      last_progress = now()
     elseif d == "" then
       cl.done = true
       active = active - 1
@@ -199,7 +197,7 @@ for _, cl in ipairs(clients) do
   lost = lost + (opts.size - cl.got)
   corrupt = corrupt + cl.bad
 end
-clients = nil
+clients = nil -- luacheck: ignore 311 (dropped so the collector can close them)
 collectgarbage("collect")
 local fd_after_bulk = fdcount()
 
