@@ -185,17 +185,32 @@ static void aux_forget(lsock_Poller *p, int fd) {
     if (p->ready[i].fd == fd) p->ready[i].fd = -1;
 }
 
+/* files[fd] = true, or no entry at all. */
+static void aux_setmark(lua_State *L, int files, int fd, int on) {
+  if (on) lua_pushboolean(L, 1);
+  else lua_pushnil(L);
+  lua_rawseti(L, files, fd);
+}
+
+/* The start of register and modify: reads obj (2), events (3) and data
+   (4); pushes the objects (5), data (6) and files (7) tables, then the
+   object registered for the fd now (8, nil if none). Returns the fd. */
+static int aux_begin(lua_State *L, int *events, int *watchfile) {
+  int isfile, fd = aux_getfd(L, 2, &isfile);
+  *events = aux_checkevents(L, 3);
+  *watchfile = isfile && (*events & POLLIN);
+  lua_settop(L, 4);
+  aux_pushtable(L, UV_OBJS);
+  aux_pushtable(L, UV_DATA);
+  aux_pushtable(L, UV_FILES);
+  lua_rawgeti(L, 5, fd);
+  return fd;
+}
+
 /* register(obj, events [, data]) */
 static int p_register(lua_State *L) {
   lsock_Poller *p = aux_checkopen(L);
-  int isfile, fd = aux_getfd(L, 2, &isfile), err;
-  int events = aux_checkevents(L, 3);
-  int watchfile = isfile && (events & POLLIN);
-  lua_settop(L, 4);
-  aux_pushtable(L, UV_OBJS);   /* 5 */
-  aux_pushtable(L, UV_DATA);   /* 6 */
-  aux_pushtable(L, UV_FILES);  /* 7 */
-  lua_rawgeti(L, 5, fd);
+  int events, watchfile, err, fd = aux_begin(L, &events, &watchfile);
   if (!lua_isnil(L, -1))
     return luaL_argerror(L, 2, lua_pushfstring(L, "descriptor %d is already registered", fd));
   lua_pop(L, 1);
@@ -210,12 +225,9 @@ static int p_register(lua_State *L) {
     lua_rawseti(L, 7, fd);
   }
   if ((err = pollerb_add(&p->b, fd, events)) != 0) {
-    lua_pushnil(L);
-    lua_rawseti(L, 5, fd);
-    lua_pushnil(L);
-    lua_rawseti(L, 6, fd);
-    lua_pushnil(L);
-    lua_rawseti(L, 7, fd);
+    aux_setmark(L, 5, fd, 0);
+    aux_setmark(L, 6, fd, 0);
+    aux_setmark(L, 7, fd, 0);
     return result_fail(L, err);
   }
   p->count++;
@@ -224,25 +236,11 @@ static int p_register(lua_State *L) {
   return 1;
 }
 
-/* files[fd] = true, or no entry at all. */
-static void aux_setmark(lua_State *L, int files, int fd, int on) {
-  if (on) lua_pushboolean(L, 1);
-  else lua_pushnil(L);
-  lua_rawseti(L, files, fd);
-}
-
 /* modify(obj, events [, data]): as Python, an absent data is nil. The
    object registered first stays the one that wait yields. */
 static int p_modify(lua_State *L) {
   lsock_Poller *p = aux_checkopen(L);
-  int isfile, fd = aux_getfd(L, 2, &isfile), err, wasfile;
-  int events = aux_checkevents(L, 3);
-  int watchfile = isfile && (events & POLLIN);
-  lua_settop(L, 4);
-  aux_pushtable(L, UV_OBJS);   /* 5 */
-  aux_pushtable(L, UV_DATA);   /* 6 */
-  aux_pushtable(L, UV_FILES);  /* 7 */
-  lua_rawgeti(L, 5, fd);
+  int events, watchfile, err, wasfile, fd = aux_begin(L, &events, &watchfile);
   if (lua_isnil(L, -1)) return aux_notregistered(L, fd);
   lua_rawgeti(L, 6, fd);       /* 9: the old data, to put back on failure */
   lua_rawgeti(L, 7, fd);

@@ -269,13 +269,19 @@ static int s_getsockopt(lua_State *L) {
 
 /* ------------------------------------------------------- names and setup */
 
+/* getsockname or getpeername into 'a': 0 or an errno. */
+static int aux_getname(int fd, int peer, lsock_Addr *a) {
+  int r;
+  a->len = sizeof a->u;
+  memset(&a->u, 0, sizeof a->u);
+  r = peer ? getpeername(fd, &a->u.sa, &a->len) : getsockname(fd, &a->u.sa, &a->len);
+  return r == -1 ? errno : 0;
+}
+
 static int aux_pushname(lua_State *L, int fd, int peer) {
   lsock_Addr a;
-  int r;
-  a.len = sizeof a.u;
-  memset(&a.u, 0, sizeof a.u);
-  r = peer ? getpeername(fd, &a.u.sa, &a.len) : getsockname(fd, &a.u.sa, &a.len);
-  if (r == -1) return result_fail(L, errno);
+  int err = aux_getname(fd, peer, &a);
+  if (err) return result_fail(L, err);
   return addr_push(L, &a.u.sa, a.len);
 }
 
@@ -421,11 +427,7 @@ static void aux_addname(lua_State *L, luaL_Buffer *b, const char *name, int valu
 /* Appends ", laddr=..." or ", raddr=..." when the socket has that name. */
 static void aux_addaddr(luaL_Buffer *b, int fd, int peer) {
   lsock_Addr a;
-  int r;
-  a.len = sizeof a.u;
-  memset(&a.u, 0, sizeof a.u);
-  r = peer ? getpeername(fd, &a.u.sa, &a.len) : getsockname(fd, &a.u.sa, &a.len);
-  if (r == -1 || (a.u.sa.sa_family == AF_UNIX && a.len <= offsetof(struct sockaddr_un, sun_path)))
+  if (aux_getname(fd, peer, &a) != 0 || (a.u.sa.sa_family == AF_UNIX && a.len <= offsetof(struct sockaddr_un, sun_path)))
     return;
   luaL_addstring(b, peer ? ", raddr=" : ", laddr=");
   addr_addtext(b, &a.u.sa, a.len);

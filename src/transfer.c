@@ -54,15 +54,19 @@ static int io_send(lsock_Socket *s, void *ctx) {
   return 0;
 }
 
+static void aux_initctx(io_Ctx *c, const char *buf, size_t len, int flags) {
+  c->buf = (char *)buf; /* only io_recv writes, and only into recv buffers */
+  c->len = len;
+  c->flags = flags;
+  c->from = NULL;
+  c->to = NULL;
+  c->done = 0;
+}
+
 int sock_recv(lsock_Socket *s, char *buf, size_t len, int flags, double deadline, size_t *n) {
   io_Ctx c;
   int err;
-  c.buf = buf;
-  c.len = len;
-  c.flags = flags;
-  c.from = NULL;
-  c.to = NULL;
-  c.done = 0;
+  aux_initctx(&c, buf, len, flags);
   err = sock_call(s, POLLIN, deadline, io_recv, &c);
   *n = c.done;
   return err;
@@ -71,12 +75,7 @@ int sock_recv(lsock_Socket *s, char *buf, size_t len, int flags, double deadline
 int sock_send(lsock_Socket *s, const char *buf, size_t len, int flags, double deadline, size_t *n) {
   io_Ctx c;
   int err;
-  c.buf = (char *)buf;
-  c.len = len;
-  c.flags = flags;
-  c.from = NULL;
-  c.to = NULL;
-  c.done = 0;
+  aux_initctx(&c, buf, len, flags);
   err = sock_call(s, POLLOUT, deadline, io_send, &c);
   *n = c.done;
   return err;
@@ -104,11 +103,8 @@ static int aux_recv(lua_State *L, int withaddr) {
     lua_pushliteral(L, "");
     return 1;
   }
-  c.len = aux_recvsize(s, want);
-  c.flags = flags;
+  aux_initctx(&c, NULL, aux_recvsize(s, want), flags);
   c.from = withaddr ? &from : NULL;
-  c.to = NULL;
-  c.done = 0;
   /* small reads (requests, datagrams) use the C stack: no allocation
      beyond the result string itself */
   c.buf = c.len <= RECV_STACK_MAX ? onstack : compat_scratch_start(L, &scratch, c.len);
@@ -173,12 +169,8 @@ static int t_sendto(lua_State *L) {
     addrarg = 4;
   }
   if (!addr_check(L, addrarg, s->family, s->type, &to, &next)) return 3;
-  c.buf = (char *)data;
-  c.len = len;
-  c.flags = flags;
-  c.from = NULL;
+  aux_initctx(&c, data, len, flags);
   c.to = &to;
-  c.done = 0;
   err = sock_call(s, POLLOUT, sock_deadline(s, flags), io_send, &c);
   if (err) return result_fail(L, err);
   lua_pushinteger(L, (lua_Integer)c.done);
