@@ -288,7 +288,7 @@ static int aux_readdigits(aux_Numeral *rn, int hex) {
 }
 
 static int r_number(lua_State *L, aux_Reader *r) {
-  aux_Numeral rn;
+  aux_Numeral rn = {0}; /* all of it, buff included */
   int count = 0, hex = 0;
   rn.r = r;
   rn.L = L;
