@@ -21,19 +21,7 @@ while argv[i] do
   i = i + 2
 end
 
-local PID
-do
-  local f = assert(io.open("/proc/self/stat"))
-  PID = f:read("*l"):match("^%d+")
-  f:close()
-end
-local function fdcount()
-  local p = io.popen("ls /proc/" .. PID .. "/fd")
-  local n = 0
-  for _ in p:read("*a"):gmatch("%d+") do n = n + 1 end
-  p:close()
-  return n
-end
+local fdcount = dofile((arg[0]:match("^(.*)/") or ".") .. "/fds.lua").count
 local function rss_kb()
   local f = assert(io.open("/proc/self/status"))
   local kb = tonumber(f:read("*a"):match("VmRSS:%s*(%d+)"))
