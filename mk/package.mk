@@ -6,7 +6,7 @@ ROCKSRC  := build/rocksrc
 
 .PHONY: package-check
 package-check:
-	@command -v luarocks >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq luarocks >/dev/null; }
+	@sh tests/install.sh luarocks git
 	luarocks lint $(ROCKSPEC)
 	rm -rf $(ROCKTREE) $(ROCKSRC)
 	@# luarocks builds in the source tree: build in a copy, so ./lsock.so is untouched
