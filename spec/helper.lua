@@ -153,17 +153,14 @@ end
 
 local function lsock() return require "lsock" end
 
--- A connected TCP pair on 127.0.0.1: client, server side, listening port.
--- Both have a timeout (default 5 s) so that no spec can hang.
 -- How many connections the listening socket 'l' queues before a connect
 -- times out: Linux queues backlog + 1, so this measures the backlog that
 -- listen() put in force. Every socket it makes is closed again.
 function H.accept_queue(l)
-  local lsock = package.loaded.lsock
   local _, port = l:getsockname()
   local cs, n = {}, 0
   for i = 1, 300 do
-    cs[i] = lsock.socket()
+    cs[i] = lsock().socket()
     cs[i]:settimeout(0.15)
     if not cs[i]:connect("127.0.0.1", port) then break end
     n = n + 1
@@ -172,6 +169,8 @@ function H.accept_queue(l)
   return n
 end
 
+-- A connected TCP pair on 127.0.0.1: client, server side, listening port.
+-- Both have a timeout (default 5 s) so that no spec can hang.
 function H.tcp_pair(timeout)
   local L = lsock()
   timeout = timeout or 5
