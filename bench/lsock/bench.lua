@@ -81,16 +81,22 @@ function server.pingpong(n, size)
   while echo(c, size) do end
 end
 
-function client.pingpong(port, n, size)
-  local s = dial(port)
-  nodelay(s)
-  local msg = string.rep("x", size)
+-- The timed part of pingpong, select and poller: N round trips of msg.
+local function timed_pingpong(s, msg, n)
+  local size = #msg
   local t0 = clock()
   for _ = 1, n do
     s:sendall(msg)
     if #recv_exact(s, size) ~= size then error("short reply") end
   end
   result(n / (clock() - t0))
+end
+
+function client.pingpong(port, n, size)
+  local s = dial(port)
+  nodelay(s)
+  local msg = string.rep("x", size)
+  timed_pingpong(s, msg, n)
 end
 
 -- bulk: TOTAL CHUNK -- the client sends, the server acknowledges EOF.
@@ -199,12 +205,7 @@ local function many_client(port, idle, n, size)
   local msg = string.rep("x", size)
   s:sendall(msg)
   recv_exact(s, size)
-  local t0 = clock()
-  for _ = 1, n do
-    s:sendall(msg)
-    if #recv_exact(s, size) ~= size then error("short reply") end
-  end
-  result(n / (clock() - t0))
+  timed_pingpong(s, msg, n)
 end
 
 client.select = many_client

@@ -61,16 +61,22 @@ function server.pingpong(n, size)
   while echo(c, size) do end
 end
 
-function client.pingpong(port, n, size)
-  local s = dial(port)
-  s:setoption("tcp-nodelay", true)
-  local msg = string.rep("x", size)
+-- The timed part of pingpong and select: N round trips of msg.
+local function timed_pingpong(s, msg, n)
+  local size = #msg
   local t0 = clock()
   for _ = 1, n do
     s:send(msg)
     if not s:receive(size) then error("short reply") end
   end
   result(n / (clock() - t0))
+end
+
+function client.pingpong(port, n, size)
+  local s = dial(port)
+  s:setoption("tcp-nodelay", true)
+  local msg = string.rep("x", size)
+  timed_pingpong(s, msg, n)
 end
 
 -- bulk: TOTAL CHUNK -- the client sends, the server acknowledges EOF.
@@ -165,12 +171,7 @@ function client.select(port, idle, n, size)
   local msg = string.rep("x", size)
   s:send(msg)
   check(s:receive(size))
-  local t0 = clock()
-  for _ = 1, n do
-    s:send(msg)
-    if not s:receive(size) then error("short reply") end
-  end
-  result(n / (clock() - t0))
+  timed_pingpong(s, msg, n)
 end
 
 -- lines: COUNT LEN -- COUNT lines of LEN bytes, read with receive("*l").
