@@ -3,6 +3,17 @@
 local H = require "spec.helper"
 local lsock = require "lsock"
 
+-- The start of the child scripts that get a SIGINT during a wait: lsock,
+-- a clock (now), the child's pid, and whether lua.c catches SIGINT there
+-- (printed as "sigint-caught true|false", so the spec can skip if not).
+local SIGNAL_CHILD = [[
+  local lsock = require "lsock"
+  local function now() local f = io.open("/proc/uptime"); local t = tonumber(f:read("*a"):match("^%S+")); f:close(); return t end
+  local f = io.open("/proc/self/stat"); local pid = f:read("*a"):match("^%d+"); f:close()
+  local st = io.open("/proc/self/status"); local s = st:read("*a"); st:close()
+  print("sigint-caught", math.floor(tonumber(s:match("SigCgt:%s*(%x+)"):sub(-8), 16) / 2) % 2 == 1)
+]]
+
 describe("timeouts", function()
   before_each(H.before)
   after_each(H.after)
@@ -286,13 +297,7 @@ print("reader done")
       -- in a child interpreter: lua.c catches SIGINT while a script runs,
       -- so the signal interrupts the wait (EINTR); the handler then makes
       -- the next Lua call raise "interrupted!", which the pcall catches
-      local out, ok = H.run_lua([[
-        local lsock = require "lsock"
-        local function now() local f = io.open("/proc/uptime"); local t = tonumber(f:read("*a"):match("^%S+")); f:close(); return t end
-        local f = io.open("/proc/self/stat"); local pid = f:read("*a"):match("^%d+"); f:close()
-        local st = io.open("/proc/self/status"); local s = st:read("*a"); st:close()
-        local cgt = tonumber(s:match("SigCgt:%s*(%x+)"):sub(-8), 16)
-        print("sigint-caught", math.floor(cgt / 2) % 2 == 1)
+      local out, ok = H.run_lua(SIGNAL_CHILD .. [[
         local a, b = lsock.socketpair()
         a:settimeout(0.6)
         os.execute("(sleep 0.15; kill -INT " .. pid .. ") >/dev/null 2>&1 &")
@@ -337,12 +342,7 @@ socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"late", ("127.0.0.1", %
     end)
 
     it("a signal during a blocking recv does not end it (EINTR is retried)", function()
-      local out, ok = H.run_lua([[
-        local lsock = require "lsock"
-        local function now() local f = io.open("/proc/uptime"); local t = tonumber(f:read("*a"):match("^%S+")); f:close(); return t end
-        local f = io.open("/proc/self/stat"); local pid = f:read("*a"):match("^%d+"); f:close()
-        local st = io.open("/proc/self/status"); local s = st:read("*a"); st:close()
-        print("sigint-caught", math.floor(tonumber(s:match("SigCgt:%s*(%x+)"):sub(-8), 16) / 2) % 2 == 1)
+      local out, ok = H.run_lua(SIGNAL_CHILD .. [[
         local u = lsock.socket(lsock.AF_INET, lsock.SOCK_DGRAM)
         u:bind("127.0.0.1", 0)
         local _, port = u:getsockname()
