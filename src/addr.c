@@ -5,19 +5,57 @@
 ** gethostbyname, inet_pton/inet_ntop, htons and friends).
 **
 ** Text that is not a valid address is data, not a programming error: it
-** gives nil, message, code. A value of the wrong type or shape raises.
+** gives nil, message, code. A value of the wrong type or shape raises, and
+** so does text the system would cut at a NUL byte.
+**
+** A getaddrinfo list is held by a userdata whose __gc frees it, since
+** building Lua values from it can raise.
 */
-#include <errno.h>
-#include <limits.h>
-#include <netdb.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <arpa/inet.h>
 
 #include "private.h"
 
-int addr_checkfamily(lua_State *L, int idx, int def) {
+#define ADDRINFO_METATABLE "lsock.addrinfo"
+
+/* ------------------------------------------------------ getaddrinfo lists */
+
+static int aux_freeinfo(lua_State *L) {
+  struct addrinfo **held = (struct addrinfo **)lua_touserdata(L, 1);
+  if (*held != NULL) {
+    lsock_sys_freeaddrinfo(*held);
+    *held = NULL;
+  }
+  return 0;
+}
+
+int lsock_addr_getinfo(lua_State *L, const char *host, const char *service,
+                       const struct addrinfo *hints, struct addrinfo **res) {
+  struct addrinfo **held = (struct addrinfo **)lua_newuserdata(L, sizeof *held);
+  int code, syserr;
+  *held = NULL;
+  luaL_setmetatable(L, ADDRINFO_METATABLE);
+  code = lsock_sys_getaddrinfo(host, service, hints, held, &syserr);
+  if (code != 0) {
+    lua_pop(L, 1);
+    lsock_result_gaifail(L, code, syserr);
+    return code;
+  }
+  *res = *held;
+  return 0;
+}
+
+void lsock_addr_freeinfo(lua_State *L, int idx) {
+  struct addrinfo **held = (struct addrinfo **)lua_touserdata(L, idx);
+  if (*held != NULL) {
+    lsock_sys_freeaddrinfo(*held);
+    *held = NULL;
+  }
+  lua_remove(L, idx);
+}
+
+int lsock_addr_checkfamily(lua_State *L, int idx, int def) {
   lua_Integer f = luaL_optinteger(L, idx, def);
   if (f != AF_INET && f != AF_INET6 && f != AF_UNIX)
     luaL_argerror(L, idx, "address family must be AF_INET, AF_INET6 or AF_UNIX");
@@ -38,7 +76,6 @@ static int aux_checkport(lua_State *L, int idx, int argn) {
    the any-address, "<broadcast>" for IPv4 as Python does. */
 static int aux_resolve(lua_State *L, const char *host, int family, int type, lsock_Addr *a) {
   struct addrinfo hints, *res;
-  int code;
   if (host[0] == '\0' || strcmp(host, "*") == 0) {
     if (family == AF_INET) a->u.in4.sin_addr.s_addr = htonl(INADDR_ANY);
     else a->u.in6.sin6_addr = in6addr_any;
@@ -48,23 +85,19 @@ static int aux_resolve(lua_State *L, const char *host, int family, int type, lso
     a->u.in4.sin_addr.s_addr = htonl(INADDR_BROADCAST);
     return 1;
   }
-  if (family == AF_INET && inet_pton(AF_INET, host, &a->u.in4.sin_addr) == 1) return 1;
-  if (family == AF_INET6 && inet_pton(AF_INET6, host, &a->u.in6.sin6_addr) == 1) return 1;
+  if (family == AF_INET && lsock_sys_inet_pton(AF_INET, host, &a->u.in4.sin_addr)) return 1;
+  if (family == AF_INET6 && lsock_sys_inet_pton(AF_INET6, host, &a->u.in6.sin6_addr)) return 1;
   memset(&hints, 0, sizeof hints);
   hints.ai_family = family;
   hints.ai_socktype = type;
-  code = getaddrinfo(host, NULL, &hints, &res);
-  if (code != 0) {
-    result_gaifail(L, code, errno);
-    return 0;
-  }
+  if (lsock_addr_getinfo(L, host, NULL, &hints, &res) != 0) return 0;
   if (family == AF_INET) a->u.in4.sin_addr = ((struct sockaddr_in *)(void *)res->ai_addr)->sin_addr;
   else {
     const struct sockaddr_in6 *r6 = (const struct sockaddr_in6 *)(void *)res->ai_addr;
     a->u.in6.sin6_addr = r6->sin6_addr;
     if (a->u.in6.sin6_scope_id == 0) a->u.in6.sin6_scope_id = r6->sin6_scope_id;
   }
-  freeaddrinfo(res);
+  lsock_addr_freeinfo(L, -1);
   return 1;
 }
 
@@ -73,6 +106,8 @@ static int aux_unixaddr(lua_State *L, int idx, lsock_Addr *a) {
   const char *path;
   if (lua_type(L, idx) != LUA_TSTRING) return compat_typeerror(L, idx, "string path");
   path = lua_tolstring(L, idx, &len);
+  /* an abstract name (leading NUL) is bytes; a path is text for the system */
+  if (len > 0 && path[0] != '\0') lsock_check_text(L, idx, idx, "path");
   if (len > sizeof a->u.un.sun_path) {
     lua_pushnil(L);
     lua_pushliteral(L, "AF_UNIX path too long");
@@ -91,7 +126,7 @@ static int aux_unixaddr(lua_State *L, int idx, lsock_Addr *a) {
   return 1;
 }
 
-int addr_check(lua_State *L, int idx, int family, int type, lsock_Addr *a, int *next) {
+int lsock_addr_check(lua_State *L, int idx, int family, int type, lsock_Addr *a, int *next) {
   int tidx = 0, hostidx, argn = idx, ok;
   lua_Integer flowinfo = 0, scope = 0;
   memset(a, 0, sizeof *a);
@@ -114,6 +149,7 @@ int addr_check(lua_State *L, int idx, int family, int type, lsock_Addr *a, int *
   }
   if (lua_type(L, hostidx) != LUA_TSTRING)
     compat_typeerror(L, argn, tidx ? "host string in address table" : "string host");
+  lsock_check_text(L, hostidx, argn, "host");
   if (tidx && lua_isnil(L, hostidx + 1))
     luaL_argerror(L, argn, "address table needs {host, port}");
   a->len = 0;
@@ -169,7 +205,7 @@ static void aux_pushhost(lua_State *L, const struct sockaddr *sa) {
   const void *bin = sa->sa_family == AF_INET
     ? (const void *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr
     : (const void *)&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
-  if (inet_ntop(sa->sa_family, bin, text, sizeof text) == NULL) text[0] = '\0';
+  if (lsock_sys_inet_ntop(sa->sa_family, bin, text, sizeof text) != 0) text[0] = '\0';
   lua_pushstring(L, text);
 }
 
@@ -188,7 +224,9 @@ static void aux_pushpath(lua_State *L, const struct sockaddr_un *un, socklen_t l
   }
 }
 
-int addr_push(lua_State *L, const struct sockaddr *sa, socklen_t len) {
+int lsock_addr_push(lua_State *L, const lsock_Addr *a) {
+  const struct sockaddr *sa = &a->u.sa;
+  socklen_t len = a->len;
   if (len == 0) {
     lua_pushnil(L);
     return 1;
@@ -217,18 +255,20 @@ int addr_push(lua_State *L, const struct sockaddr *sa, socklen_t len) {
   }
 }
 
-void addr_pushtable(lua_State *L, const struct sockaddr *sa, socklen_t len) {
+void lsock_addr_pushtable(lua_State *L, const lsock_Addr *a) {
   int n, i;
-  if (sa->sa_family == AF_UNIX || len == 0) {
-    addr_push(L, sa, len);
+  if (a->u.sa.sa_family == AF_UNIX || a->len == 0) {
+    lsock_addr_push(L, a);
     return;
   }
   lua_createtable(L, 4, 0);
-  n = addr_push(L, sa, len);
+  n = lsock_addr_push(L, a);
   for (i = n; i >= 1; i--) lua_rawseti(L, -(i + 1), i); /* the table is below the i values left */
 }
 
-void addr_addtext(luaL_Buffer *b, const struct sockaddr *sa, socklen_t len) {
+void lsock_addr_addtext(luaL_Buffer *b, const lsock_Addr *a) {
+  const struct sockaddr *sa = &a->u.sa;
+  socklen_t len = a->len;
   if (len == 0) return;
   if (sa->sa_family == AF_UNIX) {
     const struct sockaddr_un *un = (const struct sockaddr_un *)(const void *)sa;
@@ -253,7 +293,7 @@ void addr_addtext(luaL_Buffer *b, const struct sockaddr *sa, socklen_t len) {
     unsigned p = sa->sa_family == AF_INET
       ? ntohs(((const struct sockaddr_in *)(const void *)sa)->sin_port)
       : ntohs(((const struct sockaddr_in6 *)(const void *)sa)->sin6_port);
-    if (inet_ntop(sa->sa_family, bin, text, sizeof text) == NULL) text[0] = '\0';
+    if (lsock_sys_inet_ntop(sa->sa_family, bin, text, sizeof text) != 0) text[0] = '\0';
     if (sa->sa_family == AF_INET6) luaL_addchar(b, '[');
     luaL_addstring(b, text);
     if (sa->sa_family == AF_INET6) luaL_addchar(b, ']');
@@ -265,11 +305,11 @@ void addr_addtext(luaL_Buffer *b, const struct sockaddr *sa, socklen_t len) {
 /* ------------------------------------------------------- name functions */
 
 static int n_getaddrinfo(lua_State *L) {
-  const char *host = luaL_optstring(L, 1, NULL);
+  const char *host = lua_isnoneornil(L, 1) ? NULL : lsock_check_text(L, 1, 1, "host");
   const char *port = NULL;
   char portbuf[32];
   struct addrinfo hints, *res, *ai;
-  int code, i = 0;
+  int i = 0;
   lua_Integer family = luaL_optinteger(L, 3, AF_UNSPEC);
   if (lua_type(L, 2) == LUA_TNUMBER) {
     lua_Integer p = luaL_checkinteger(L, 2);
@@ -277,19 +317,20 @@ static int n_getaddrinfo(lua_State *L) {
     snprintf(portbuf, sizeof portbuf, "%d", (int)p);
     port = portbuf;
   } else if (!lua_isnoneornil(L, 2)) {
-    port = luaL_checkstring(L, 2);
+    port = lsock_check_text(L, 2, 2, "port");
   }
   luaL_argcheck(L, family == AF_UNSPEC || family == AF_INET || family == AF_INET6 ||
                 family == AF_UNIX, 3, "address family must be AF_UNSPEC, AF_INET, AF_INET6 or AF_UNIX");
   memset(&hints, 0, sizeof hints);
   hints.ai_family = (int)family;
-  hints.ai_socktype = (int)luaL_optinteger(L, 4, 0);
-  hints.ai_protocol = (int)luaL_optinteger(L, 5, 0);
-  hints.ai_flags = (int)luaL_optinteger(L, 6, 0);
-  code = getaddrinfo(host, port, &hints, &res);
-  if (code != 0) return result_gaifail(L, code, errno);
+  hints.ai_socktype = lsock_opt_int(L, 4, 0);
+  hints.ai_protocol = lsock_opt_int(L, 5, 0);
+  hints.ai_flags = lsock_opt_int(L, 6, 0);
+  lua_settop(L, 6);
+  if (lsock_addr_getinfo(L, host, port, &hints, &res) != 0) return 3;
   lua_newtable(L);
   for (ai = res; ai != NULL; ai = ai->ai_next) {
+    lsock_Addr a;
     if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;
     lua_createtable(L, 0, 5);
     lua_pushinteger(L, ai->ai_family);
@@ -300,11 +341,13 @@ static int n_getaddrinfo(lua_State *L) {
     lua_setfield(L, -2, "proto");
     lua_pushstring(L, ai->ai_canonname ? ai->ai_canonname : "");
     lua_setfield(L, -2, "canonname");
-    addr_pushtable(L, ai->ai_addr, ai->ai_addrlen);
+    memcpy(&a.u, ai->ai_addr, ai->ai_addrlen);
+    a.len = (socklen_t)ai->ai_addrlen;
+    lsock_addr_pushtable(L, &a);
     lua_setfield(L, -2, "addr");
     lua_rawseti(L, -2, ++i);
   }
-  freeaddrinfo(res);
+  lsock_addr_freeinfo(L, 7);
   return 1;
 }
 
@@ -312,53 +355,61 @@ static int n_getnameinfo(lua_State *L) {
   struct addrinfo hints, *res;
   char host[NI_MAXHOST], serv[NI_MAXSERV], portbuf[16];
   lua_Integer port, flowinfo = 0, scope = 0;
-  int flags = (int)luaL_checkinteger(L, 2), code;
+  int flags = lsock_check_int(L, 2), code, syserr;
   size_t nfields;
+  lsock_Addr a;
   luaL_checktype(L, 1, LUA_TTABLE);
   nfields = lua_rawlen(L, 1);
   luaL_argcheck(L, nfields >= 2 && nfields <= 4, 1, "address table must be {host, port [, flowinfo, scope_id]}");
+  lua_settop(L, 2);
   lua_rawgeti(L, 1, 1);
   lua_rawgeti(L, 1, 2);
   lua_rawgeti(L, 1, 3);
   lua_rawgeti(L, 1, 4);
   if (lua_type(L, 3) != LUA_TSTRING) luaL_argerror(L, 1, "host must be a string");
+  lsock_check_text(L, 3, 1, "host");
   port = aux_checkport(L, 4, 1);
   if (!lua_isnil(L, 5)) flowinfo = luaL_checkinteger(L, 5);
   if (!lua_isnil(L, 6)) scope = luaL_checkinteger(L, 6);
   luaL_argcheck(L, flowinfo >= 0 && flowinfo <= 0xfffff, 1, "flowinfo must be 0-1048575");
+  luaL_argcheck(L, scope >= 0 && scope <= (lua_Integer)UINT32_MAX, 1, "scope_id out of range");
   snprintf(portbuf, sizeof portbuf, "%d", (int)port);
   memset(&hints, 0, sizeof hints);
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_DGRAM;
   hints.ai_flags = AI_NUMERICHOST; /* as Python: the host must be an address */
-  code = getaddrinfo(lua_tostring(L, 3), portbuf, &hints, &res);
-  if (code != 0) return result_gaifail(L, code, errno);
-  if (res->ai_family == AF_INET) {
-    if (nfields != 2) {
-      freeaddrinfo(res); /* first: the error does not return */
-      luaL_argerror(L, 1, "IPv4 address must be {host, port}");
-    }
-  } else if (res->ai_family == AF_INET6) {
-    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)(void *)res->ai_addr;
-    in6->sin6_flowinfo = htonl((uint32_t)flowinfo);
-    if (scope) in6->sin6_scope_id = (uint32_t)scope;
+  if (lsock_addr_getinfo(L, lua_tostring(L, 3), portbuf, &hints, &res) != 0) return 3;
+  if (res->ai_family == AF_INET && nfields != 2) luaL_argerror(L, 1, "IPv4 address must be {host, port}");
+  memcpy(&a.u, res->ai_addr, res->ai_addrlen);
+  a.len = (socklen_t)res->ai_addrlen;
+  lsock_addr_freeinfo(L, -1);
+  if (a.u.sa.sa_family == AF_INET6) {
+    a.u.in6.sin6_flowinfo = htonl((uint32_t)flowinfo);
+    if (scope) a.u.in6.sin6_scope_id = (uint32_t)scope;
   }
-  code = getnameinfo(res->ai_addr, res->ai_addrlen, host, sizeof host, serv, sizeof serv, flags);
-  freeaddrinfo(res);
-  if (code != 0) return result_gaifail(L, code, errno);
+  code = lsock_sys_getnameinfo(&a, host, sizeof host, serv, sizeof serv, flags, &syserr);
+  if (code != 0) return lsock_result_gaifail(L, code, syserr);
   lua_pushstring(L, host);
   lua_pushstring(L, serv);
   return 2;
 }
 
 static int n_gethostbyname(lua_State *L) {
-  const char *name = luaL_checkstring(L, 1);
+  const char *name = lsock_check_text(L, 1, 1, "host name");
   lsock_Addr a;
   char text[INET_ADDRSTRLEN];
   memset(&a, 0, sizeof a);
   if (!aux_resolve(L, name, AF_INET, 0, &a)) return 3;
-  inet_ntop(AF_INET, &a.u.in4.sin_addr, text, sizeof text);
+  lsock_sys_inet_ntop(AF_INET, &a.u.in4.sin_addr, text, sizeof text);
   lua_pushstring(L, text);
+  return 1;
+}
+
+static int n_gethostname(lua_State *L) {
+  char name[1025];
+  int err = lsock_sys_gethostname(name, sizeof name);
+  if (err) return lsock_result_fail(L, err);
+  lua_pushstring(L, name);
   return 1;
 }
 
@@ -370,9 +421,9 @@ static int aux_checkipfamily(lua_State *L, int idx) {
 
 static int n_inet_pton(lua_State *L) {
   int family = aux_checkipfamily(L, 1);
-  const char *text = luaL_checkstring(L, 2);
+  const char *text = lsock_check_text(L, 2, 2, "address text");
   unsigned char bin[sizeof(struct in6_addr)];
-  if (inet_pton(family, text, bin) != 1) {
+  if (!lsock_sys_inet_pton(family, text, bin)) {
     lua_pushnil(L);
     lua_pushliteral(L, "illegal IP address string passed to inet_pton");
     lua_pushinteger(L, EINVAL);
@@ -387,9 +438,10 @@ static int n_inet_ntop(lua_State *L) {
   size_t len;
   const char *bin = luaL_checklstring(L, 2, &len);
   char text[INET6_ADDRSTRLEN];
+  int err;
   if (family == AF_INET) luaL_argcheck(L, len == 4, 2, "packed IP wrong length for AF_INET");
   else luaL_argcheck(L, len == 16, 2, "packed IP wrong length for AF_INET6");
-  if (inet_ntop(family, bin, text, sizeof text) == NULL) return result_fail(L, errno);
+  if ((err = lsock_sys_inet_ntop(family, bin, text, sizeof text)) != 0) return lsock_result_fail(L, err);
   lua_pushstring(L, text);
   return 1;
 }
@@ -426,6 +478,7 @@ static const luaL_Reg name_functions[] = {
   {"getaddrinfo", n_getaddrinfo},
   {"getnameinfo", n_getnameinfo},
   {"gethostbyname", n_gethostbyname},
+  {"gethostname", n_gethostname},
   {"inet_pton", n_inet_pton},
   {"inet_ntop", n_inet_ntop},
   {"htons", n_htons},
@@ -435,6 +488,14 @@ static const luaL_Reg name_functions[] = {
   {NULL, NULL}
 };
 
-void addr_open_functions(lua_State *L) {
+static const luaL_Reg addrinfo_metamethods[] = {
+  {"__gc", aux_freeinfo},
+  {NULL, NULL}
+};
+
+void lsock_addr_open_functions(lua_State *L) {
+  luaL_newmetatable(L, ADDRINFO_METATABLE);
+  luaL_setfuncs(L, addrinfo_metamethods, 0);
+  lua_pop(L, 1);
   luaL_setfuncs(L, name_functions, 0);
 }

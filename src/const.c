@@ -2,14 +2,9 @@
 ** const.c — the constants of the module table. Each is compiled in only
 ** where the platform defines it, so a constant the system lacks is absent
 ** rather than a made-up number. INADDR_* are integers in host order, as
-** Python gives them.
+** Python gives them. The values come from the platform's headers, which
+** sys.h includes.
 */
-#include <errno.h>
-#include <netdb.h>
-#include <poll.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-
 #include "private.h"
 
 typedef struct {
@@ -441,7 +436,7 @@ static const const_Entry constants[] = {
   {NULL, 0}
 };
 
-void const_open(lua_State *L) {
+void lsock_const_open(lua_State *L) {
   const const_Entry *c;
   for (c = constants; c->name != NULL; c++) {
     lua_pushinteger(L, c->value);

@@ -3,14 +3,10 @@
 ** Python's two conveniences, create_connection (try every address of a
 ** name in turn) and create_server (a bound, listening socket).
 */
-#include <errno.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <string.h>
-#include <netinet/in.h>
 
 #include "private.h"
-#include "sys.h"
 
 static int aux_checktype(lua_State *L, int idx, int def) {
   lua_Integer t = luaL_optinteger(L, idx, def);
@@ -20,41 +16,44 @@ static int aux_checktype(lua_State *L, int idx, int def) {
 }
 
 static int c_socket(lua_State *L) {
-  int family = addr_checkfamily(L, 1, AF_INET);
+  int family = lsock_addr_checkfamily(L, 1, AF_INET);
   int type = aux_checktype(L, 2, SOCK_STREAM);
-  int proto = (int)luaL_optinteger(L, 3, 0);
-  return sock_create(L, family, type, proto);
+  int proto = lsock_opt_int(L, 3, 0);
+  return lsock_sock_create(L, family, type, proto);
 }
 
 static int c_socketpair(lua_State *L) {
-  int family = addr_checkfamily(L, 1, AF_UNIX);
+  int family = lsock_addr_checkfamily(L, 1, AF_UNIX);
   int type = aux_checktype(L, 2, SOCK_STREAM);
-  int proto = (int)luaL_optinteger(L, 3, 0);
-  double timeout = sock_getdefaulttimeout(L);
-  lsock_Socket *a = sock_newclosed(L, family, type, proto);
-  lsock_Socket *b = sock_newclosed(L, family, type, proto);
-  int fds[2], err = sys_socketpair(family, type, proto, timeout >= 0, fds);
-  if (err) return result_fail(L, err);
-  sock_open(a, fds[0], timeout);
-  sock_open(b, fds[1], timeout);
+  int proto = lsock_opt_int(L, 3, 0);
+  double timeout = lsock_sock_defaulttimeout(L);
+  lsock_Socket *a = lsock_sock_newclosed(L, family, type, proto);
+  lsock_Socket *b = lsock_sock_newclosed(L, family, type, proto);
+  sys_fd fds[2];
+  int err = lsock_sys_socketpair(family, type, proto, timeout >= 0, fds);
+  if (err) return lsock_result_fail(L, err);
+  lsock_sock_open(a, fds[0], timeout);
+  lsock_sock_open(b, fds[1], timeout);
   return 2;
 }
 
 static int c_fromfd(lua_State *L) {
   lua_Integer fd = luaL_checkinteger(L, 1);
-  int family = addr_checkfamily(L, 2, AF_INET);
+  int family = lsock_addr_checkfamily(L, 2, AF_INET);
   int type = aux_checktype(L, 3, SOCK_STREAM);
-  int proto = (int)luaL_optinteger(L, 4, 0);
-  double timeout = sock_getdefaulttimeout(L);
+  int proto = lsock_opt_int(L, 4, 0);
+  double timeout = lsock_sock_defaulttimeout(L);
   lsock_Socket *s;
-  int copy, err;
-  luaL_argcheck(L, compat_isinteger(L, 1) && fd >= 0 && fd <= 0x7fffffff, 1, "invalid file descriptor");
-  s = sock_newclosed(L, family, type, proto);
-  if ((err = sys_dup((int)fd, &copy)) != 0) return result_fail(L, err);
-  sock_open(s, copy, timeout);
-  if ((err = sys_adopt(copy, timeout >= 0)) != 0) {
-    sock_release(s);
-    return result_fail(L, err);
+  sys_fd copy;
+  int err;
+  luaL_argcheck(L, compat_isinteger(L, 1) && lsock_sys_validfd((long long)fd), 1,
+                "invalid file descriptor");
+  s = lsock_sock_newclosed(L, family, type, proto);
+  if ((err = lsock_sys_dup((sys_fd)fd, &copy)) != 0) return lsock_result_fail(L, err);
+  lsock_sock_open(s, copy, timeout);
+  if ((err = lsock_sys_adopt(copy, timeout >= 0)) != 0) {
+    lsock_sock_release(s);
+    return lsock_result_fail(L, err);
   }
   return 1;
 }
@@ -63,11 +62,11 @@ static int c_fromfd(lua_State *L) {
 static const char *aux_service(lua_State *L, int idx, char *buf, size_t size) {
   if (lua_type(L, idx) == LUA_TNUMBER) {
     lua_Integer p = lua_tointeger(L, idx);
-    if (p < 0 || p > 65535) return NULL;
+    if (!compat_isinteger(L, idx) || p < 0 || p > 65535) return NULL;
     snprintf(buf, size, "%d", (int)p);
     return buf;
   }
-  return lua_tostring(L, idx);
+  return lsock_check_text(L, idx, 1, "port");
 }
 
 /* Reads {host, port} from the table at 'idx' onto the stack (host, port). */
@@ -96,75 +95,78 @@ static void aux_checksource(lua_State *L, int idx) {
   lua_pop(L, 4);
 }
 
-/* create_connection(address [, timeout [, source_address]]) */
+/* create_connection(address [, timeout [, source_address]]): as Python,
+   every candidate is tried in turn, and one that fails (a source address
+   of the other family included) only makes the next one be tried. */
 static int c_create_connection(lua_State *L) {
   char portbuf[16];
   const char *host, *service;
   double timeout;
   struct addrinfo hints, *res, *ai;
-  int code, err = 0, top;
+  int err = 0, top, hassource;
   lua_settop(L, 3);
+  hassource = !lua_isnil(L, 3);
   aux_hostport(L, 1, "table {host, port}");
-  timeout = lua_isnoneornil(L, 2) ? sock_getdefaulttimeout(L) : sock_checktimeout(L, 2);
-  if (!lua_isnoneornil(L, 3)) {
+  timeout = lua_isnil(L, 2) ? lsock_sock_defaulttimeout(L) : lsock_check_timeout(L, 2);
+  if (hassource) {
     aux_hostport(L, 3, "table {host, port}");
     aux_checksource(L, 3);
   }
-  host = lua_tostring(L, lua_isnoneornil(L, 3) ? -2 : -4);
-  service = aux_service(L, lua_isnoneornil(L, 3) ? -1 : -3, portbuf, sizeof portbuf);
+  host = lsock_check_text(L, hassource ? -4 : -2, 1, "host");
+  service = aux_service(L, hassource ? -3 : -1, portbuf, sizeof portbuf);
   luaL_argcheck(L, service != NULL, 1, "port must be 0-65535");
   memset(&hints, 0, sizeof hints);
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
-  code = getaddrinfo(host, service, &hints, &res);
-  if (code != 0) return result_gaifail(L, code, errno);
-  top = lua_gettop(L);
+  if (lsock_addr_getinfo(L, host, service, &hints, &res) != 0) return 3;
+  top = lua_gettop(L); /* the list's holder */
   for (ai = res; ai != NULL; ai = ai->ai_next) {
     lsock_Socket *s;
     lsock_Addr a;
-    int fd;
+    sys_fd fd;
     if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;
     lua_settop(L, top);
-    s = sock_newclosed(L, ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-    if ((err = sys_socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol, timeout >= 0, &fd)) != 0)
+    s = lsock_sock_newclosed(L, ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+    if ((err = lsock_sys_socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol, timeout >= 0, &fd)) != 0)
       continue;
-    sock_open(s, fd, timeout);
-    if (!lua_isnoneornil(L, 3)) {
+    lsock_sock_open(s, fd, timeout);
+    if (hassource) {
       int next;
       lua_pushvalue(L, 3);
-      if (!addr_check(L, lua_gettop(L), s->family, SOCK_STREAM, &a, &next)) {
-        freeaddrinfo(res);
-        return 3; /* the source address does not resolve: that is final */
+      if (!lsock_addr_check(L, lua_gettop(L), s->family, SOCK_STREAM, &a, &next)) {
+        /* the source does not resolve for this family: the next one may */
+        err = EADDRNOTAVAIL;
+        lsock_sock_release(s);
+        continue;
       }
-      if (bind(fd, &a.u.sa, a.len) == -1) {
-        err = errno;
-        sock_release(s);
+      if ((err = lsock_sys_bind(fd, &a)) != 0) {
+        lsock_sock_release(s);
         continue;
       }
     }
     memcpy(&a.u, ai->ai_addr, ai->ai_addrlen);
-    a.len = ai->ai_addrlen;
-    err = sock_connect(s, &a);
+    a.len = (socklen_t)ai->ai_addrlen;
+    err = lsock_sock_connect(L, s, &a);
     if (err == 0) {
-      freeaddrinfo(res);
-      lua_pushvalue(L, top + 1);
+      lua_settop(L, top + 1);
+      lsock_addr_freeinfo(L, top);
       return 1;
     }
-    sock_release(s);
+    lsock_sock_release(s);
   }
-  freeaddrinfo(res);
+  lsock_addr_freeinfo(L, top);
   if (err == 0) err = EADDRNOTAVAIL; /* no address of a family lsock speaks */
-  return result_fail(L, err);
+  return lsock_result_fail(L, err);
 }
 
-static int aux_setint(int fd, int level, int option, int value) {
-  return setsockopt(fd, level, option, &value, sizeof value) == -1 ? errno : 0;
+static int aux_setint(sys_fd fd, int level, int option, int value) {
+  return lsock_sys_setsockopt(fd, level, option, &value, sizeof value);
 }
 
 /* create_server(address [, {family=, backlog=, reuse_port=, dualstack_ipv6=}]) */
 static int c_create_server(lua_State *L) {
   int family = AF_INET, reuse_port = 0, dualstack = 0, err, next;
-  lua_Integer backlog = SOCK_DEFAULT_BACKLOG;
+  lua_Integer backlog = LSOCK_DEFAULT_BACKLOG;
   lsock_Socket *s;
   lsock_Addr a;
   if (!lua_isnoneornil(L, 2)) {
@@ -172,9 +174,8 @@ static int c_create_server(lua_State *L) {
     /* a bad option is an error in argument #2, the table */
     lua_getfield(L, 2, "family");
     if (!lua_isnil(L, -1)) {
-      family = (int)lua_tointeger(L, -1);
-      luaL_argcheck(L, compat_isinteger(L, -1) &&
-                    (family == AF_INET || family == AF_INET6 || family == AF_UNIX), 2,
+      family = lsock_check_intat(L, -1, 2, "family");
+      luaL_argcheck(L, family == AF_INET || family == AF_INET6 || family == AF_UNIX, 2,
                     "family must be AF_INET, AF_INET6 or AF_UNIX");
     }
     lua_getfield(L, 2, "backlog");
@@ -195,7 +196,7 @@ static int c_create_server(lua_State *L) {
 #endif
   if (family == AF_UNIX) luaL_checkstring(L, 1);
   else luaL_checktype(L, 1, LUA_TTABLE);
-  if (sock_create(L, family, SOCK_STREAM, 0) != 1) return 3;
+  if (lsock_sock_create(L, family, SOCK_STREAM, 0) != 1) return 3;
   s = (lsock_Socket *)lua_touserdata(L, -1);
   err = family == AF_UNIX ? 0 : aux_setint(s->fd, SOL_SOCKET, SO_REUSEADDR, 1);
 #if defined(SO_REUSEPORT)
@@ -205,17 +206,18 @@ static int c_create_server(lua_State *L) {
   if (!err && family == AF_INET6) err = aux_setint(s->fd, IPPROTO_IPV6, IPV6_V6ONLY, !dualstack);
 #endif
   if (err) {
-    sock_release(s);
-    return result_fail(L, err);
+    lsock_sock_release(s);
+    return lsock_result_fail(L, err);
   }
-  if (!addr_check(L, 1, family, SOCK_STREAM, &a, &next)) {
-    sock_release(s);
+  if (!lsock_addr_check(L, 1, family, SOCK_STREAM, &a, &next)) {
+    lsock_sock_release(s);
     return 3;
   }
-  err = bind(s->fd, &a.u.sa, a.len) == -1 ? errno : sock_listen(s, backlog);
+  err = lsock_sys_bind(s->fd, &a);
+  if (err == 0) err = lsock_sock_listen(s, backlog);
   if (err) {
-    sock_release(s);
-    return result_fail(L, err);
+    lsock_sock_release(s);
+    return lsock_result_fail(L, err);
   }
   return 1;
 }
@@ -229,6 +231,6 @@ static const luaL_Reg create_functions[] = {
   {NULL, NULL}
 };
 
-void create_open_functions(lua_State *L) {
+void lsock_create_open_functions(lua_State *L) {
   luaL_setfuncs(L, create_functions, 0);
 }

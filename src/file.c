@@ -34,6 +34,7 @@
 enum { WMODE_NO, WMODE_FULL, WMODE_LINE };
 
 typedef struct lsock_File {
+  lsock_Handle h;   /* first: select and the poller ask it */
   lsock_Socket *s;  /* NULL once the file is closed */
   int ref;          /* the registry reference that keeps 's' alive */
   int readable, writable;
@@ -77,7 +78,7 @@ static void aux_compact(lsock_File *f) {
 /* --------------------------------------------------------------- the file */
 
 static lsock_File *aux_tofile(lua_State *L) {
-  return (lsock_File *)luaL_checkudata(L, 1, FILE_METATABLE);
+  return (lsock_File *)luaL_checkudata(L, 1, LSOCK_FILE_METATABLE);
 }
 
 static lsock_File *aux_checkopen(lua_State *L) {
@@ -94,12 +95,33 @@ static int aux_release(lua_State *L, lsock_File *f) {
   f->s = NULL;
   luaL_unref(L, LUA_REGISTRYINDEX, f->ref);
   f->ref = LUA_NOREF;
-  return sock_unref(s);
+  return lsock_sock_unref(s);
 }
 
-int file_makefile(lua_State *L) {
+/* ------------------------------------------------------------ the handle */
+
+static sys_fd aux_handlefd(lua_State *L, lsock_Handle *h) {
+  lsock_File *f = (lsock_File *)h;
+  if (f->s == NULL) luaL_error(L, "attempt to use a closed file");
+  /* detach gave the descriptor away: there is nothing left to wait on */
+  if (f->s->fd == SYS_NOFD) luaL_error(L, "attempt to use a file whose socket was detached (closed)");
+  return f->s->fd;
+}
+
+/* Buffered, unread bytes make a file readable at once, unless the last
+   read wanted more than them; then the socket's own answer counts. */
+static int aux_handlepending(lsock_Handle *h) {
+  lsock_File *f = (lsock_File *)h;
+  if (f->s == NULL) return 0;
+  if (f->rend > f->rpos && !f->starved) return 1;
+  return f->s->transport->pending(f->s) == 1;
+}
+
+static const lsock_HandleClass file_class = {aux_handlefd, aux_handlepending};
+
+int lsock_file_makefile(lua_State *L) {
   static const char *const modes[] = {"r", "w", "rw", "rb", "wb", "rwb", NULL};
-  lsock_Socket *s = sock_checkopen(L, 1);
+  lsock_Socket *s = lsock_sock_checkopen(L, 1);
   int mode = luaL_checkoption(L, 2, "r", modes);
   lua_Integer buffering = luaL_optinteger(L, 3, FILE_WRITESIZE);
   lsock_File *f;
@@ -108,10 +130,11 @@ int file_makefile(lua_State *L) {
   /* made closed, then opened: an error in between leaves nothing to undo */
   f = (lsock_File *)compat_newudata(L, sizeof *f);
   memset(f, 0, sizeof *f);
+  f->h.cls = &file_class;
   f->s = NULL;
   f->ref = LUA_NOREF;
   f->rbuf = f->wbuf = NULL;
-  luaL_setmetatable(L, FILE_METATABLE);
+  luaL_setmetatable(L, LSOCK_FILE_METATABLE);
   f->readable = mode != 1 && mode != 4;
   f->writable = mode != 0 && mode != 3;
   /* Python's buffering: 0 unbuffered, 1 line-buffered, n a buffer of n */
@@ -129,6 +152,7 @@ int file_makefile(lua_State *L) {
 /* One read call: it uses the buffer through 'cur' (bytes past rpos) and
    consumes them only when it succeeds, so a timeout gives them back. */
 typedef struct {
+  lua_State *L;
   lsock_File *f;
   size_t cur;
   double deadline;
@@ -159,10 +183,12 @@ static int aux_fill(lua_State *L, aux_Reader *r) {
     f->rsize = nsize;
   }
   if (!r->timed) {
-    r->deadline = sock_deadline(f->s, 0);
+    r->deadline = lsock_sock_deadline(f->s, 0);
     r->timed = 1;
   }
-  r->err = sock_recv(f->s, f->rbuf + f->rend, f->rsize - f->rend, 0, r->deadline, &n);
+  r->err = lsock_sock_recv(L, f->s, f->rbuf + f->rend, f->rsize - f->rend, 0, r->deadline, &n);
+  /* the receive may have run a waiter, which may have closed the file */
+  if (r->f->s == NULL) luaL_error(L, "attempt to use a closed file");
   if (r->err) return 0;
   if (n == 0) {
     r->eof = 1;
@@ -318,10 +344,11 @@ static int r_number(lua_State *L, aux_Reader *r) {
 static int g_read(lua_State *L, lsock_File *f, int first) {
   int nargs = lua_gettop(L) - first + 1, n, success = 1;
   aux_Reader r;
-  if (!f->readable) return result_fail(L, EBADF);
+  if (!f->readable) return lsock_result_fail(L, EBADF);
+  r.L = L;
   r.f = f;
   r.cur = 0;
-  r.deadline = WAIT_NEVER;
+  r.deadline = LSOCK_NOWAIT;
   r.timed = 0;
   r.eof = 0;
   r.err = 0;
@@ -352,7 +379,7 @@ static int g_read(lua_State *L, lsock_File *f, int first) {
   /* a read that failed on buffered bytes must not make select report them
      ready again and again: until more arrive, select waits on the socket */
   f->starved = r.err != 0;
-  if (r.err) return result_fail(L, r.err);
+  if (r.err) return lsock_result_fail(L, r.err);
   aux_consume(L, &r);
   if (!success) {
     lua_pop(L, 1);
@@ -398,6 +425,7 @@ static int f_lines(lua_State *L) {
 
 /* One write call's deadline, taken when it first must send. */
 typedef struct {
+  lua_State *L;
   lsock_File *f;
   double deadline;
   int timed;
@@ -406,18 +434,16 @@ typedef struct {
 
 /* Sends p[0..len) until done or failed: 0 or an error, the count in *sent. */
 static int w_send(aux_Writer *w, const char *p, size_t len, size_t *sent) {
-  *sent = 0;
+  lsock_Socket *s = w->f->s;
+  int err;
   if (!w->timed) {
-    w->deadline = sock_deadline(w->f->s, w->flags);
+    w->deadline = lsock_sock_deadline(s, w->flags);
     w->timed = 1;
   }
-  while (*sent < len) {
-    size_t n;
-    int err = sock_send(w->f->s, p + *sent, len - *sent, w->flags, w->deadline, &n);
-    if (err) return err;
-    *sent += n;
-  }
-  return 0;
+  err = lsock_sock_sendall(w->L, s, p, len, w->flags, w->deadline, sent);
+  /* the send may have run a waiter, which may have closed the file */
+  if (w->f->s == NULL) luaL_error(w->L, "attempt to use a closed file");
+  return err;
 }
 
 /* Appends to the write buffer, growing it past wlimit when it must hold
@@ -471,9 +497,10 @@ static int w_put(lua_State *L, aux_Writer *w, const char *p, size_t len) {
   return err;
 }
 
-static void w_init(aux_Writer *w, lsock_File *f, int flags) {
+static void w_init(lua_State *L, aux_Writer *w, lsock_File *f, int flags) {
+  w->L = L;
   w->f = f;
-  w->deadline = WAIT_NEVER;
+  w->deadline = LSOCK_NOWAIT;
   w->timed = 0;
   w->flags = flags;
 }
@@ -491,8 +518,8 @@ static const char *aux_numtext(lua_State *L, int arg, char *num, size_t size, si
 static int g_write(lua_State *L, lsock_File *f, int arg) {
   int nargs = lua_gettop(L) - arg + 1, err = 0, newline = 0;
   aux_Writer w;
-  if (!f->writable) return result_fail(L, EBADF);
-  w_init(&w, f, 0);
+  if (!f->writable) return lsock_result_fail(L, EBADF);
+  w_init(L, &w, f, 0);
   for (; nargs--; arg++) {
     char num[64];
     size_t len;
@@ -504,7 +531,7 @@ static int g_write(lua_State *L, lsock_File *f, int arg) {
     else err = w_put(L, &w, p, len);
   }
   if (!err && newline) err = w_flush(&w);
-  if (err) return result_fail(L, err);
+  if (err) return lsock_result_fail(L, err);
   lua_pushvalue(L, 1);
   return 1;
 }
@@ -517,8 +544,8 @@ static int f_flush(lua_State *L) {
   lsock_File *f = aux_checkopen(L);
   aux_Writer w;
   int err;
-  w_init(&w, f, 0);
-  if ((err = w_flush(&w)) != 0) return result_fail(L, err);
+  w_init(L, &w, f, 0);
+  if ((err = w_flush(&w)) != 0) return lsock_result_fail(L, err);
   lua_pushboolean(L, 1);
   return 1;
 }
@@ -534,8 +561,8 @@ static int f_setvbuf(lua_State *L) {
   aux_Writer w;
   int err;
   luaL_argcheck(L, size > 0, 3, "size must be positive");
-  w_init(&w, f, 0);
-  if ((err = w_flush(&w)) != 0) return result_fail(L, err);
+  w_init(L, &w, f, 0);
+  if ((err = w_flush(&w)) != 0) return lsock_result_fail(L, err);
   f->wmode = modes[op];
   f->wlimit = (size_t)size;
   if (f->wbuf != NULL && f->wsize != f->wlimit) {
@@ -554,7 +581,7 @@ static int f_setvbuf(lua_State *L) {
 static int aux_close(lua_State *L, lsock_File *f, int flags) {
   aux_Writer w;
   int err, cerr;
-  w_init(&w, f, flags);
+  w_init(L, &w, f, flags);
   err = w_flush(&w);
   cerr = aux_release(L, f);
   return err ? err : cerr;
@@ -562,7 +589,7 @@ static int aux_close(lua_State *L, lsock_File *f, int flags) {
 
 static int f_close(lua_State *L) {
   int err = aux_close(L, aux_checkopen(L), 0);
-  if (err) return result_fail(L, err);
+  if (err) return lsock_result_fail(L, err);
   lua_pushboolean(L, 1);
   return 1;
 }
@@ -585,7 +612,7 @@ static int f_toclose(lua_State *L) {
 #endif
 
 static int f_fileno(lua_State *L) {
-  lua_pushinteger(L, aux_checkopen(L)->s->fd);
+  lua_pushinteger(L, (lua_Integer)aux_checkopen(L)->s->fd);
   return 1;
 }
 
@@ -593,15 +620,6 @@ static int f_tostring(lua_State *L) {
   lsock_File *f = aux_tofile(L);
   if (f->s == NULL) lua_pushliteral(L, "lsock.file (closed)");
   else lua_pushfstring(L, "lsock.file (%p)", (void *)f);
-  return 1;
-}
-
-int file_getfd(lua_State *L, int idx, int *fd, int *buffered) {
-  lsock_File *f = (lsock_File *)luaL_testudata(L, idx, FILE_METATABLE);
-  if (f == NULL) return 0;
-  if (f->s == NULL) luaL_error(L, "attempt to use a closed file");
-  *fd = f->s->fd;
-  *buffered = f->rend > f->rpos && !f->starved;
   return 1;
 }
 
@@ -625,8 +643,9 @@ static const luaL_Reg file_metamethods[] = {
   {NULL, NULL}
 };
 
-void file_open_methods(lua_State *L) {
-  compat_newmetatable(L, FILE_METATABLE);
+void lsock_file_open_methods(lua_State *L) {
+  compat_newmetatable(L, LSOCK_FILE_METATABLE);
+  lsock_handle_mark(L);
   luaL_setfuncs(L, file_metamethods, 0);
   lua_newtable(L);
   luaL_setfuncs(L, file_methods, 0);

@@ -5,26 +5,28 @@
 **
 ** Lua holds what Lua values are involved: the poller's user value is a
 ** table of three tables keyed by descriptor — the registered objects, their
-** data, and the makefile() files watched for reading (whose buffered data
-** makes them readable without the kernel's word). C holds the numbers: the
+** data, and the handles watched for reading that can hold data above the
+** kernel (a makefile() file's buffer, decrypted bytes), which makes them
+** readable without the kernel's word. C holds the numbers: the
 ** backend, and the ready array that a wait fills and its iterator walks,
 ** sized to the registered count and grown only by register, so that wait
 ** and the iteration allocate nothing.
 **
-** Prefixes: p_ methods, poller_ shared with other files, aux_ helpers.
+** Every change to the set is all or nothing: what can raise (a Lua
+** allocation, the object's own fileno) comes before the kernel hears of
+** it, and undoing a table entry never allocates.
+**
+** Prefixes: p_ methods, lsock_poller_ shared with other files, aux_ helpers.
 */
-#include <errno.h>
-#include <math.h>
 #include <stdint.h>
 
 #include "private.h"
 #include "poller.h"
-#include "sys.h"
 
 /* The tables in the user value. */
 #define UV_OBJS 1
 #define UV_DATA 2
-#define UV_FILES 3
+#define UV_HELD 3
 
 typedef struct lsock_Poller {
   poller_Backend b;
@@ -33,10 +35,10 @@ typedef struct lsock_Poller {
   size_t cap;          /* always more than 'count', so a wait has room */
   size_t nready, pos;  /* the iteration: ready[pos..nready) are to come */
   size_t count;        /* registered descriptors */
-  size_t nfiles;       /* of which, files watched for POLLIN */
+  size_t nheld;        /* of which, handles that can hold data, watched for POLLIN */
 } lsock_Poller;
 
-void *poller_realloc(const poller_Alloc *a, void *p, size_t size, size_t on, size_t nn) {
+void *lsock_poller_realloc(const poller_Alloc *a, void *p, size_t size, size_t on, size_t nn) {
   void *np;
   if (nn > SIZE_MAX / size) return NULL;
   np = a->f(a->ud, p, p ? on * size : 0, nn * size);
@@ -44,7 +46,7 @@ void *poller_realloc(const poller_Alloc *a, void *p, size_t size, size_t on, siz
 }
 
 static lsock_Poller *aux_check(lua_State *L) {
-  return (lsock_Poller *)luaL_checkudata(L, 1, POLLER_METATABLE);
+  return (lsock_Poller *)luaL_checkudata(L, 1, LSOCK_POLLER_METATABLE);
 }
 
 static lsock_Poller *aux_checkopen(lua_State *L) {
@@ -66,7 +68,7 @@ static void aux_reserve(lua_State *L, lsock_Poller *p, size_t need) {
   poller_Event *r;
   if (need <= p->cap) return;
   while (nc < need) nc *= 2;
-  r = (poller_Event *)poller_realloc(&p->b.alloc, p->ready, sizeof *r, p->cap, nc);
+  r = (poller_Event *)lsock_poller_realloc(&p->b.alloc, p->ready, sizeof *r, p->cap, nc);
   if (r == NULL) luaL_error(L, "not enough memory");
   p->ready = r;
   p->cap = nc;
@@ -74,7 +76,7 @@ static void aux_reserve(lua_State *L, lsock_Poller *p, size_t need) {
 
 /* ------------------------------------------------------------------ life */
 
-int poller_new(lua_State *L) {
+int lsock_poller_new(lua_State *L) {
   lsock_Poller *p;
   poller_Alloc a;
   int err;
@@ -86,16 +88,16 @@ int poller_new(lua_State *L) {
   lua_newtable(L);
   lua_rawseti(L, -2, UV_DATA);
   lua_newtable(L);
-  lua_rawseti(L, -2, UV_FILES);
+  lua_rawseti(L, -2, UV_HELD);
   p = (lsock_Poller *)compat_newudata(L, sizeof *p);
   p->closed = 1;
   p->ready = NULL;
-  p->cap = p->nready = p->pos = p->count = p->nfiles = 0;
+  p->cap = p->nready = p->pos = p->count = p->nheld = 0;
   lua_insert(L, -2);
   compat_setuservalue(L, -2);
-  luaL_setmetatable(L, POLLER_METATABLE);
+  luaL_setmetatable(L, LSOCK_POLLER_METATABLE);
   a.f = lua_getallocf(L, &a.ud);
-  if ((err = pollerb_create(&p->b, &a)) != 0) return result_fail(L, err);
+  if ((err = lsock_pollerb_create(&p->b, &a)) != 0) return lsock_result_fail(L, err);
   p->closed = 0;
   aux_reserve(L, p, 1);
   return 1;
@@ -103,13 +105,13 @@ int poller_new(lua_State *L) {
 
 /* Closes the backend and lets go of every registered object. */
 static int aux_close(lua_State *L, lsock_Poller *p) {
-  int err = pollerb_close(&p->b), i;
+  int err = lsock_pollerb_close(&p->b), i;
   p->closed = 1;
-  p->ready = (poller_Event *)poller_realloc(&p->b.alloc, p->ready, sizeof *p->ready, p->cap, 0);
-  p->cap = p->nready = p->pos = p->count = p->nfiles = 0;
+  p->ready = (poller_Event *)lsock_poller_realloc(&p->b.alloc, p->ready, sizeof *p->ready, p->cap, 0);
+  p->cap = p->nready = p->pos = p->count = p->nheld = 0;
   /* no method reaches the tables of a closed poller: they can go */
   compat_getuservalue(L, 1);
-  for (i = UV_OBJS; i <= UV_FILES; i++) {
+  for (i = UV_OBJS; i <= UV_HELD; i++) {
     lua_pushnil(L);
     lua_rawseti(L, -2, i);
   }
@@ -120,7 +122,7 @@ static int aux_close(lua_State *L, lsock_Poller *p) {
 static int p_close(lua_State *L) {
   lsock_Poller *p = aux_check(L);
   int err = p->closed ? 0 : aux_close(L, p);
-  if (err) return result_fail(L, err);
+  if (err) return lsock_result_fail(L, err);
   lua_pushboolean(L, 1);
   return 1;
 }
@@ -134,14 +136,14 @@ static int p_gc(lua_State *L) {
 
 static int p_tostring(lua_State *L) {
   lsock_Poller *p = aux_check(L);
-  int fd = p->closed ? -1 : pollerb_fd(&p->b);
+  int fd = p->closed ? -1 : lsock_pollerb_fd(&p->b);
   if (p->closed)
-    lua_pushfstring(L, "<lsock.poller [closed] backend=%s>", poller_backend_name);
+    lua_pushfstring(L, "<lsock.poller [closed] backend=%s>", lsock_poller_backend_name);
   else if (fd >= 0)
-    lua_pushfstring(L, "<lsock.poller backend=%s, fd=%d, count=%d>", poller_backend_name,
+    lua_pushfstring(L, "<lsock.poller backend=%s, fd=%d, count=%d>", lsock_poller_backend_name,
                     fd, (int)p->count);
   else
-    lua_pushfstring(L, "<lsock.poller backend=%s, count=%d>", poller_backend_name, (int)p->count);
+    lua_pushfstring(L, "<lsock.poller backend=%s, count=%d>", lsock_poller_backend_name, (int)p->count);
   return 1;
 }
 
@@ -152,18 +154,20 @@ static int p_count(lua_State *L) {
 
 /* ------------------------------------------------------------ the set */
 
-/* The descriptor of the object at 'idx'; *isfile tells a makefile() file. */
-static int aux_getfd(lua_State *L, int idx, int *isfile) {
-  int fd, buffered;
-  if ((*isfile = file_getfd(L, idx, &fd, &buffered)) != 0) {
-    if (fd < 0) luaL_error(L, "attempt to use a closed file");
-    return fd;
-  }
+/* The descriptor of the object at 'idx'; *held tells a handle that can
+   hold data above the kernel. The object's own Lua (fileno) may run, and
+   may close this poller: raises if it did. */
+static sys_fd aux_getfd(lua_State *L, lsock_Poller *p, int idx, int *held) {
+  lsock_Handle *h;
+  sys_fd fd;
   switch (lua_type(L, idx)) {
     case LUA_TNUMBER: case LUA_TUSERDATA: case LUA_TTABLE: break;
     default: compat_typeerror(L, idx, "socket, file, descriptor or object with fileno");
   }
-  return select_getfd(L, idx, &buffered);
+  fd = lsock_select_getfd(L, idx, idx, &h);
+  *held = h != NULL && h->cls->pending(h) >= 0;
+  if (p->closed) luaL_error(L, "attempt to use a closed poller");
+  return fd;
 }
 
 static int aux_checkevents(lua_State *L, int idx) {
@@ -185,80 +189,89 @@ static void aux_forget(lsock_Poller *p, int fd) {
     if (p->ready[i].fd == fd) p->ready[i].fd = -1;
 }
 
-/* files[fd] = true, or no entry at all. */
-static void aux_setmark(lua_State *L, int files, int fd, int on) {
+/* t[fd] = true, or no entry at all (setting nil never allocates). */
+static void aux_setmark(lua_State *L, int t, sys_fd fd, int on) {
   if (on) lua_pushboolean(L, 1);
   else lua_pushnil(L);
-  lua_rawseti(L, files, fd);
+  lua_rawseti(L, t, (int)fd);
 }
 
 /* The start of register and modify: reads obj (2), events (3) and data
-   (4); pushes the objects (5), data (6) and files (7) tables, then the
+   (4); pushes the objects (5), data (6) and held (7) tables, then the
    object registered for the fd now (8, nil if none). Returns the fd. */
-static int aux_begin(lua_State *L, int *events, int *watchfile) {
-  int isfile, fd = aux_getfd(L, 2, &isfile);
+static sys_fd aux_begin(lua_State *L, lsock_Poller *p, int *events, int *watchheld) {
+  int held;
+  sys_fd fd = aux_getfd(L, p, 2, &held);
   *events = aux_checkevents(L, 3);
-  *watchfile = isfile && (*events & POLLIN);
+  *watchheld = held && (*events & POLLIN);
   lua_settop(L, 4);
   aux_pushtable(L, UV_OBJS);
   aux_pushtable(L, UV_DATA);
-  aux_pushtable(L, UV_FILES);
-  lua_rawgeti(L, 5, fd);
+  aux_pushtable(L, UV_HELD);
+  lua_rawgeti(L, 5, (int)fd);
   return fd;
 }
 
-/* register(obj, events [, data]) */
+/* register(obj, events [, data]). The object's entry goes in last: until
+   it is there the descriptor is not registered, whatever else a memory
+   error left (entries of an unregistered fd are cleared first). */
 static int p_register(lua_State *L) {
   lsock_Poller *p = aux_checkopen(L);
-  int events, watchfile, err, fd = aux_begin(L, &events, &watchfile);
+  int events, watchheld, err;
+  sys_fd fd = aux_begin(L, p, &events, &watchheld);
   if (!lua_isnil(L, -1))
-    return luaL_argerror(L, 2, lua_pushfstring(L, "descriptor %d is already registered", fd));
+    return luaL_argerror(L, 2, lua_pushfstring(L, "descriptor %d is already registered", (int)fd));
   lua_pop(L, 1);
-  /* everything that can raise comes before the kernel hears of it */
+  aux_setmark(L, 6, fd, 0);
+  aux_setmark(L, 7, fd, 0);
   aux_reserve(L, p, p->count + 2);
-  lua_pushvalue(L, 2);
-  lua_rawseti(L, 5, fd);
   lua_pushvalue(L, 4);
-  lua_rawseti(L, 6, fd);
-  if (watchfile) {
-    lua_pushboolean(L, 1);
-    lua_rawseti(L, 7, fd);
-  }
-  if ((err = pollerb_add(&p->b, fd, events)) != 0) {
+  lua_rawseti(L, 6, (int)fd);
+  if (watchheld) aux_setmark(L, 7, fd, 1);
+  lua_pushvalue(L, 2);
+  lua_rawseti(L, 5, (int)fd);
+  if ((err = lsock_pollerb_add(&p->b, fd, events)) != 0) {
     aux_setmark(L, 5, fd, 0);
     aux_setmark(L, 6, fd, 0);
     aux_setmark(L, 7, fd, 0);
-    return result_fail(L, err);
+    return lsock_result_fail(L, err);
   }
   p->count++;
-  if (watchfile) p->nfiles++;
-  lua_pushboolean(L, 1);
-  return 1;
+  if (watchheld) p->nheld++;
+  return lsock_result_ok(L);
 }
 
 /* modify(obj, events [, data]): as Python, an absent data is nil. The
-   object registered first stays the one that wait yields. */
+   object registered first stays the one that wait yields. The new mark
+   and data go in before the kernel hears of it; each step that raises
+   leaves the old values, and putting them back allocates nothing. */
 static int p_modify(lua_State *L) {
   lsock_Poller *p = aux_checkopen(L);
-  int events, watchfile, err, wasfile, fd = aux_begin(L, &events, &watchfile);
+  int events, watchheld, err, washeld;
+  sys_fd fd = aux_begin(L, p, &events, &watchheld);
   if (lua_isnil(L, -1)) return aux_notregistered(L, fd);
-  lua_rawgeti(L, 6, fd);       /* 9: the old data, to put back on failure */
-  lua_rawgeti(L, 7, fd);
-  wasfile = lua_toboolean(L, -1);
+  lua_rawgeti(L, 6, (int)fd);       /* 9: the old data, to put back on failure */
+  lua_rawgeti(L, 7, (int)fd);
+  washeld = lua_toboolean(L, -1);
   lua_pop(L, 1);
-  lua_pushvalue(L, 4);
-  lua_rawseti(L, 6, fd);
-  if (watchfile != wasfile) aux_setmark(L, 7, fd, watchfile);
-  if ((err = pollerb_mod(&p->b, fd, events)) != 0) {
-    /* the keys were live a moment ago, so putting back allocates nothing */
-    lua_pushvalue(L, 9);
-    lua_rawseti(L, 6, fd);
-    if (watchfile != wasfile) aux_setmark(L, 7, fd, wasfile);
-    return result_fail(L, err);
+  /* the mark's key first, as false (no mark): it may raise, changing nothing */
+  if (watchheld && !washeld) {
+    lua_pushboolean(L, 0);
+    lua_rawseti(L, 7, (int)fd);
   }
-  p->nfiles = p->nfiles - (size_t)wasfile + (size_t)watchfile;
-  lua_pushboolean(L, 1);
-  return 1;
+  /* may raise when the old data was nil: the false mark means no mark */
+  lua_pushvalue(L, 4);
+  lua_rawseti(L, 6, (int)fd);
+  if (watchheld && !washeld) aux_setmark(L, 7, fd, 1); /* the key exists: no allocation */
+  if ((err = lsock_pollerb_mod(&p->b, fd, events)) != 0) {
+    lua_pushvalue(L, 9);
+    lua_rawseti(L, 6, (int)fd);
+    if (watchheld && !washeld) aux_setmark(L, 7, fd, 0);
+    return lsock_result_fail(L, err);
+  }
+  if (washeld && !watchheld) aux_setmark(L, 7, fd, 0);
+  p->nheld = p->nheld - (size_t)washeld + (size_t)watchheld;
+  return lsock_result_ok(L);
 }
 
 /* The descriptor under which the closed socket at 'idx' was registered:
@@ -280,47 +293,48 @@ static int aux_findobj(lua_State *L, int idx, int objs) {
 /* unregister(obj) */
 static int p_unregister(lua_State *L) {
   lsock_Poller *p = aux_checkopen(L);
-  lsock_Socket *s = sock_test(L, 2);
-  int isfile, fd;
+  lsock_Socket *s = lsock_sock_test(L, 2);
+  int held;
+  sys_fd fd;
   lua_settop(L, 2);
   aux_pushtable(L, UV_OBJS);   /* 3 */
+  fd = (s != NULL && s->closed) ? aux_findobj(L, 2, 3) : aux_getfd(L, p, 2, &held);
   aux_pushtable(L, UV_DATA);   /* 4 */
-  aux_pushtable(L, UV_FILES);  /* 5 */
-  fd = (s != NULL && s->closed) ? aux_findobj(L, 2, 3) : aux_getfd(L, 2, &isfile);
-  lua_rawgeti(L, 3, fd);
+  aux_pushtable(L, UV_HELD);   /* 5 */
+  lua_rawgeti(L, 3, (int)fd);
   if (lua_isnil(L, -1)) return aux_notregistered(L, fd);
   /* as Python, the kernel's complaint (a descriptor already closed) is no
      reason to keep the object: it is forgotten whatever happens */
-  (void)pollerb_del(&p->b, fd);
-  lua_pushnil(L);
-  lua_rawseti(L, 3, fd);
-  lua_pushnil(L);
-  lua_rawseti(L, 4, fd);
-  lua_rawgeti(L, 5, fd);
-  if (lua_toboolean(L, -1)) p->nfiles--;
-  lua_pushnil(L);
-  lua_rawseti(L, 5, fd);
+  (void)lsock_pollerb_del(&p->b, fd);
+  aux_setmark(L, 3, fd, 0);
+  aux_setmark(L, 4, fd, 0);
+  lua_rawgeti(L, 5, (int)fd);
+  if (lua_toboolean(L, -1)) p->nheld--;
+  aux_setmark(L, 5, fd, 0);
   p->count--;
   aux_forget(p, fd);
-  lua_pushboolean(L, 1);
-  return 1;
+  return lsock_result_ok(L);
 }
 
 /* ------------------------------------------------------------ waiting */
 
-/* Puts the watched files holding buffered data at the head of the ready
-   array; returns how many. They must not wait for the kernel, which has
-   already handed their data over. */
-static size_t aux_buffered(lua_State *L, lsock_Poller *p) {
+/* Puts the watched handles holding data above the kernel at the head of
+   the ready array; returns how many. They must not wait for the kernel,
+   which has already handed their data over. */
+static size_t aux_held(lua_State *L, lsock_Poller *p) {
   size_t k = 0;
-  aux_pushtable(L, UV_FILES);
+  aux_pushtable(L, UV_HELD);
   aux_pushtable(L, UV_OBJS);
   lua_pushnil(L);
   while (lua_next(L, -3)) {
-    int fd = (int)lua_tointeger(L, -2), ffd, buffered;
+    sys_fd fd = (sys_fd)lua_tointeger(L, -2);
+    lsock_Handle *h;
+    int marked = lua_toboolean(L, -1);
     lua_pop(L, 1);
-    lua_rawgeti(L, -2, fd);
-    if (file_getfd(L, lua_gettop(L), &ffd, &buffered) && buffered && k + 1 < p->cap) {
+    if (!marked) continue;
+    lua_rawgeti(L, -2, (int)fd);
+    h = lsock_handle_test(L, -1);
+    if (h != NULL && h->cls->pending(h) == 1 && k + 1 < p->cap) {
       p->ready[k].fd = fd;
       p->ready[k].events = POLLIN;
       k++;
@@ -331,7 +345,7 @@ static size_t aux_buffered(lua_State *L, lsock_Poller *p) {
   return k;
 }
 
-/* Folds the kernel's events for buffered files into their head entries. */
+/* Folds the kernel's events for held handles into their head entries. */
 static void aux_merge(lsock_Poller *p, size_t nbuf, size_t n) {
   size_t i, j;
   for (i = nbuf; i < nbuf + n; i++) {
@@ -352,7 +366,7 @@ static int p_next(lua_State *L) {
     const poller_Event *e = &p->ready[p->pos++];
     if (e->fd < 0) continue;
     aux_pushtable(L, UV_OBJS);
-    lua_rawgeti(L, -1, e->fd);
+    lua_rawgeti(L, -1, (int)e->fd);
     lua_remove(L, -2);
     if (lua_isnil(L, -1)) { /* cannot happen: unregister marks its entries */
       lua_pop(L, 1);
@@ -360,36 +374,83 @@ static int p_next(lua_State *L) {
     }
     lua_pushinteger(L, e->events);
     aux_pushtable(L, UV_DATA);
-    lua_rawgeti(L, -1, e->fd);
+    lua_rawgeti(L, -1, (int)e->fd);
     lua_remove(L, -2);
     return 3;
   }
   return 0;
 }
 
+/* One round of the wait engine on the backend. */
+typedef struct {
+  lsock_Poller *p;
+  size_t first; /* ready[0..first) were filled before the kernel was asked */
+  size_t n;
+} aux_Round;
+
+static int aux_pollround(void *set, int ms, int *nready) {
+  aux_Round *r = (aux_Round *)set;
+  lsock_Poller *p = r->p;
+  int err = lsock_pollerb_wait(&p->b, p->ready + r->first, p->cap - r->first, ms, &r->n);
+  *nready = (int)r->n;
+  return err;
+}
+
+/* Hands the wait to the coroutine's waiter: the backend's own descriptor
+   (readable when a registered one is ready) where it has one, else the
+   whole set as a table {[fd] = events}. */
+static void aux_callwaiter(lua_State *L, lsock_Poller *p, double deadline) {
+  sys_fd fd = lsock_pollerb_fd(&p->b);
+  if (fd != SYS_NOFD) {
+    lua_pushinteger(L, (lua_Integer)fd);
+    lua_pushinteger(L, POLLIN);
+  } else {
+    size_t i, n = lsock_pollerb_list(&p->b, p->ready, p->cap);
+    lua_createtable(L, 0, (int)n);
+    for (i = 0; i < n; i++) {
+      lua_pushinteger(L, p->ready[i].events);
+      lua_rawseti(L, -2, (int)p->ready[i].fd);
+    }
+    lua_pushnil(L);
+  }
+  lsock_wait_callwaiter(L, deadline);
+}
+
 /* wait([timeout]): the iterator (upvalue 1) and the poller. A new wait
-   ends the iteration of the last one. */
+   ends the iteration of the last one. A failure of the kernel's wait is
+   nil, message, errno, as lsock.select gives it. */
 static int p_wait(lua_State *L) {
   lsock_Poller *p = aux_checkopen(L);
-  double timeout = sock_checktimeout(L, 2);
-  double deadline = timeout < 0 ? INFINITY : sys_now() + timeout;
-  size_t nbuf = 0, n = 0;
+  double deadline = lsock_wait_deadline(lsock_check_timeout(L, 2));
+  aux_Round r;
+  int err, n;
   lua_settop(L, 1);
   p->nready = p->pos = 0;
-  if (p->nfiles > 0) nbuf = aux_buffered(L, p);
-  for (;;) {
-    /* buffered data must not wait; EINTR waits again for what is left of
-       the deadline; an early wake-up (rounding) waits for the rest */
-    int ms = nbuf ? 0 : wait_remaining_ms(deadline);
-    int err = pollerb_wait(&p->b, p->ready + nbuf, p->cap - nbuf, ms, &n);
-    if (err == 0 && (n > 0 || ms == 0 || sys_now() >= deadline)) break;
-    if (err != 0 && err != EINTR) {
-      char buf[256];
-      return luaL_error(L, "poller wait failed: %s", sys_strerror(err, buf, sizeof buf));
+  r.p = p;
+  r.first = p->nheld > 0 ? aux_held(L, p) : 0;
+  r.n = 0;
+  /* held data must not wait; the kernel still reports the rest */
+  if (r.first > 0) err = lsock_wait_until(aux_pollround, &r, LSOCK_NOWAIT, &n);
+  else if (!lsock_wait_pushwaiter(L)) err = lsock_wait_until(aux_pollround, &r, deadline, &n);
+  else {
+    lua_pop(L, 1);
+    for (;;) {
+      err = lsock_wait_until(aux_pollround, &r, LSOCK_NOWAIT, &n);
+      if (err != LSOCK_TIMEOUT || lsock_sys_now() >= deadline) break;
+      if (!lsock_wait_pushwaiter(L)) {
+        err = lsock_wait_until(aux_pollround, &r, deadline, &n);
+        break;
+      }
+      aux_callwaiter(L, p, deadline);
+      /* the waiter runs Lua, which may have closed this poller */
+      if (p->closed) return luaL_error(L, "attempt to use a closed poller");
+      p->nready = p->pos = 0;
     }
   }
-  if (nbuf > 0) aux_merge(p, nbuf, n);
-  p->nready = nbuf + n;
+  if (err == LSOCK_TIMEOUT) r.n = 0;
+  else if (err != 0) return lsock_result_fail(L, err);
+  if (r.first > 0) aux_merge(p, r.first, r.n);
+  p->nready = r.first + r.n;
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_pushvalue(L, 1);
   return 2;
@@ -413,8 +474,8 @@ static const luaL_Reg poller_metamethods[] = {
   {NULL, NULL}
 };
 
-void poller_open_methods(lua_State *L) {
-  compat_newmetatable(L, POLLER_METATABLE);
+void lsock_poller_open_methods(lua_State *L) {
+  compat_newmetatable(L, LSOCK_POLLER_METATABLE);
   luaL_setfuncs(L, poller_metamethods, 0);
   lua_newtable(L);
   luaL_setfuncs(L, poller_methods, 0);

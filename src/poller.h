@@ -22,9 +22,9 @@
 #define LSOCK_POLLER_H
 
 #include <stddef.h>
-#include <poll.h>
 
 #include "lua.h"
+#include "sys.h"
 
 #if defined(LSOCK_POLLER_POLL)
 #define POLLER_BACKEND_POLL 1
@@ -53,7 +53,7 @@ typedef struct poller_Alloc {
 /* Resizes block 'p' from 'on' to 'nn' elements of 'size' bytes, through
    Lua's allocator: the new block, or NULL (and 'p' untouched) when memory
    is short. nn == 0 frees it and gives NULL. */
-void *poller_realloc(const poller_Alloc *a, void *p, size_t size, size_t on, size_t nn);
+void *lsock_poller_realloc(const poller_Alloc *a, void *p, size_t size, size_t on, size_t nn);
 
 typedef struct poller_Backend {
   poller_Alloc alloc;
@@ -63,7 +63,7 @@ typedef struct poller_Backend {
   size_t cap;
   size_t n;                /* descriptors in the kernel's set */
 #else
-  struct pollfd *fds;      /* the set, in no particular order */
+  sys_pollfd *fds;      /* the set, in no particular order */
   size_t n, cap;
   int *slot;               /* slot[fd]: 1 + its index in fds, 0 if absent */
   size_t nslot;
@@ -71,23 +71,27 @@ typedef struct poller_Backend {
 } poller_Backend;
 
 /* The backend's name, for __tostring. */
-extern const char poller_backend_name[];
+extern const char lsock_poller_backend_name[];
 
 /* Makes an empty set; on failure 'b' holds nothing to free. */
-int pollerb_create(poller_Backend *b, const poller_Alloc *a);
+int lsock_pollerb_create(poller_Backend *b, const poller_Alloc *a);
 /* Adds 'fd' for 'events' (POLLER_WANTED bits); EEXIST if it is there. */
-int pollerb_add(poller_Backend *b, int fd, int events);
+int lsock_pollerb_add(poller_Backend *b, int fd, int events);
 /* Changes the events of 'fd'; ENOENT if it is not there. */
-int pollerb_mod(poller_Backend *b, int fd, int events);
+int lsock_pollerb_mod(poller_Backend *b, int fd, int events);
 /* Removes 'fd'; ENOENT if it is not there, EBADF if it was closed. */
-int pollerb_del(poller_Backend *b, int fd);
+int lsock_pollerb_del(poller_Backend *b, int fd);
 /* Waits up to 'ms' milliseconds (-1: forever) and stores at most 'max'
    (> 0) ready descriptors in out[], their count in *n. EINTR is returned
    as is: the caller owns the deadline. */
-int pollerb_wait(poller_Backend *b, poller_Event *out, size_t max, int ms, size_t *n);
+int lsock_pollerb_wait(poller_Backend *b, poller_Event *out, size_t max, int ms, size_t *n);
 /* Frees everything; idempotent. 0 or close()'s errno. */
-int pollerb_close(poller_Backend *b);
-/* The descriptor the backend holds (-1: none), for __tostring and tests. */
-int pollerb_fd(const poller_Backend *b);
+int lsock_pollerb_close(poller_Backend *b);
+/* The descriptor the backend holds (-1: none), for __tostring, tests and
+   a waiter: it is readable when a registered descriptor is ready. */
+int lsock_pollerb_fd(const poller_Backend *b);
+/* For a backend without such a descriptor: stores at most 'max'
+   registered descriptors and their events in out[]; returns how many. */
+size_t lsock_pollerb_list(const poller_Backend *b, poller_Event *out, size_t max);
 
 #endif

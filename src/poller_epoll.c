@@ -7,13 +7,12 @@
 
 #if defined(POLLER_BACKEND_EPOLL)
 
-#include <errno.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 
-const char poller_backend_name[] = "epoll";
+const char lsock_poller_backend_name[] = "epoll";
 
-int pollerb_create(poller_Backend *b, const poller_Alloc *a) {
+int lsock_pollerb_create(poller_Backend *b, const poller_Alloc *a) {
   b->alloc = *a;
   b->evs = NULL;
   b->cap = b->n = 0;
@@ -39,13 +38,13 @@ static int aux_ctl(poller_Backend *b, int op, int fd, int events) {
   return epoll_ctl(b->epfd, op, fd, &ev) == -1 ? errno : 0;
 }
 
-int pollerb_add(poller_Backend *b, int fd, int events) {
+int lsock_pollerb_add(poller_Backend *b, int fd, int events) {
   int err;
   /* room to hear from every descriptor in one epoll_wait, made before the
      kernel knows the new one, so a failure here changes nothing */
   if (b->n + 1 > b->cap) {
     size_t nc = b->cap ? 2 * b->cap : 16;
-    void *evs = poller_realloc(&b->alloc, b->evs, sizeof(struct epoll_event), b->cap, nc);
+    void *evs = lsock_poller_realloc(&b->alloc, b->evs, sizeof(struct epoll_event), b->cap, nc);
     if (evs == NULL) return ENOMEM;
     b->evs = evs;
     b->cap = nc;
@@ -55,18 +54,18 @@ int pollerb_add(poller_Backend *b, int fd, int events) {
   return 0;
 }
 
-int pollerb_mod(poller_Backend *b, int fd, int events) {
+int lsock_pollerb_mod(poller_Backend *b, int fd, int events) {
   return aux_ctl(b, EPOLL_CTL_MOD, fd, events);
 }
 
-int pollerb_del(poller_Backend *b, int fd) {
+int lsock_pollerb_del(poller_Backend *b, int fd) {
   /* the count drops even when the kernel no longer knew the descriptor
      (closed before it was unregistered): the caller forgets it anyway */
   if (b->n > 0) b->n--;
   return aux_ctl(b, EPOLL_CTL_DEL, fd, 0);
 }
 
-int pollerb_wait(poller_Backend *b, poller_Event *out, size_t max, int ms, size_t *n) {
+int lsock_pollerb_wait(poller_Backend *b, poller_Event *out, size_t max, int ms, size_t *n) {
   struct epoll_event *evs = (struct epoll_event *)b->evs, one;
   int r, i;
   if (evs == NULL) { /* nothing was ever added: nothing to hear but time */
@@ -86,20 +85,27 @@ int pollerb_wait(poller_Backend *b, poller_Event *out, size_t max, int ms, size_
   return 0;
 }
 
-int pollerb_close(poller_Backend *b) {
+int lsock_pollerb_close(poller_Backend *b) {
   int err = 0;
   if (b->epfd >= 0) {
     /* as with sockets: close is never retried, the descriptor is gone */
     if (close(b->epfd) == -1 && errno != EINTR) err = errno;
     b->epfd = -1;
   }
-  b->evs = poller_realloc(&b->alloc, b->evs, sizeof(struct epoll_event), b->cap, 0);
+  b->evs = lsock_poller_realloc(&b->alloc, b->evs, sizeof(struct epoll_event), b->cap, 0);
   b->cap = b->n = 0;
   return err;
 }
 
-int pollerb_fd(const poller_Backend *b) {
+int lsock_pollerb_fd(const poller_Backend *b) {
   return b->epfd;
+}
+
+size_t lsock_pollerb_list(const poller_Backend *b, poller_Event *out, size_t max) {
+  (void)b; /* the kernel keeps the set: a waiter is given epfd instead */
+  (void)out;
+  (void)max;
+  return 0;
 }
 
 #else

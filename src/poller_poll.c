@@ -9,11 +9,9 @@
 
 #if defined(POLLER_BACKEND_POLL)
 
-#include <errno.h>
+const char lsock_poller_backend_name[] = "poll";
 
-const char poller_backend_name[] = "poll";
-
-int pollerb_create(poller_Backend *b, const poller_Alloc *a) {
+int lsock_pollerb_create(poller_Backend *b, const poller_Alloc *a) {
   b->alloc = *a;
   b->fds = NULL;
   b->n = b->cap = 0;
@@ -28,7 +26,7 @@ static long aux_find(const poller_Backend *b, int fd) {
   return (long)b->slot[fd] - 1;
 }
 
-int pollerb_add(poller_Backend *b, int fd, int events) {
+int lsock_pollerb_add(poller_Backend *b, int fd, int events) {
   if (fd < 0) return EBADF;
   if (aux_find(b, fd) >= 0) return EEXIST;
   /* both arrays grow before anything changes, so ENOMEM leaves the set as
@@ -37,7 +35,7 @@ int pollerb_add(poller_Backend *b, int fd, int events) {
     size_t ns = b->nslot ? b->nslot : 64, i;
     int *slot;
     while (ns <= (size_t)fd) ns *= 2;
-    slot = (int *)poller_realloc(&b->alloc, b->slot, sizeof *slot, b->nslot, ns);
+    slot = (int *)lsock_poller_realloc(&b->alloc, b->slot, sizeof *slot, b->nslot, ns);
     if (slot == NULL) return ENOMEM;
     for (i = b->nslot; i < ns; i++) slot[i] = 0;
     b->slot = slot;
@@ -45,7 +43,7 @@ int pollerb_add(poller_Backend *b, int fd, int events) {
   }
   if (b->n == b->cap) {
     size_t nc = b->cap ? 2 * b->cap : 16;
-    struct pollfd *fds = (struct pollfd *)poller_realloc(&b->alloc, b->fds, sizeof *fds, b->cap, nc);
+    sys_pollfd *fds = (sys_pollfd *)lsock_poller_realloc(&b->alloc, b->fds, sizeof *fds, b->cap, nc);
     if (fds == NULL) return ENOMEM;
     b->fds = fds;
     b->cap = nc;
@@ -57,14 +55,14 @@ int pollerb_add(poller_Backend *b, int fd, int events) {
   return 0;
 }
 
-int pollerb_mod(poller_Backend *b, int fd, int events) {
+int lsock_pollerb_mod(poller_Backend *b, int fd, int events) {
   long i = aux_find(b, fd);
   if (i < 0) return ENOENT;
   b->fds[i].events = (short)(events & POLLER_WANTED);
   return 0;
 }
 
-int pollerb_del(poller_Backend *b, int fd) {
+int lsock_pollerb_del(poller_Backend *b, int fd) {
   long i = aux_find(b, fd);
   if (i < 0) return ENOENT;
   b->slot[fd] = 0;
@@ -75,11 +73,11 @@ int pollerb_del(poller_Backend *b, int fd) {
   return 0;
 }
 
-int pollerb_wait(poller_Backend *b, poller_Event *out, size_t max, int ms, size_t *n) {
+int lsock_pollerb_wait(poller_Backend *b, poller_Event *out, size_t max, int ms, size_t *n) {
   size_t i, k = 0;
-  int r = poll(b->fds, (nfds_t)b->n, ms);
+  int r = 0, err = lsock_sys_poll(b->fds, b->n, ms, &r);
   *n = 0;
-  if (r == -1) return errno;
+  if (err) return err;
   for (i = 0; i < b->n && k < max && r > 0; i++) {
     int rev = b->fds[i].revents;
     if (rev == 0) continue;
@@ -96,16 +94,25 @@ int pollerb_wait(poller_Backend *b, poller_Event *out, size_t max, int ms, size_
   return 0;
 }
 
-int pollerb_close(poller_Backend *b) {
-  b->fds = (struct pollfd *)poller_realloc(&b->alloc, b->fds, sizeof *b->fds, b->cap, 0);
-  b->slot = (int *)poller_realloc(&b->alloc, b->slot, sizeof *b->slot, b->nslot, 0);
+int lsock_pollerb_close(poller_Backend *b) {
+  b->fds = (sys_pollfd *)lsock_poller_realloc(&b->alloc, b->fds, sizeof *b->fds, b->cap, 0);
+  b->slot = (int *)lsock_poller_realloc(&b->alloc, b->slot, sizeof *b->slot, b->nslot, 0);
   b->n = b->cap = b->nslot = 0;
   return 0;
 }
 
-int pollerb_fd(const poller_Backend *b) {
+int lsock_pollerb_fd(const poller_Backend *b) {
   (void)b;
   return -1;
+}
+
+size_t lsock_pollerb_list(const poller_Backend *b, poller_Event *out, size_t max) {
+  size_t i;
+  for (i = 0; i < b->n && i < max; i++) {
+    out[i].fd = b->fds[i].fd;
+    out[i].events = b->fds[i].events;
+  }
+  return i;
 }
 
 #else

@@ -1,162 +1,264 @@
 /*
-** private.h — what the files of lsock share: the socket object's layout,
-** the wait machinery, addresses, results. Each group is prefixed by the
-** file that defines it (sock_ socket.c, wait_ wait.c, addr_ addr.c,
-** result_ lsock.c, select_ select.c, file_ file.c, poller_ poller.c).
+** private.h — what the files of lsock share, layer by layer from the
+** bottom: results and argument checks (result.c), waiting (wait.c), the
+** socket object and its transport (socket.c, transport.c, transfer.c),
+** the selectable handle that select and the poller ask (select.c), then
+** the objects built on them (file.c, poller.c) and the module's functions.
+** The platform is sys.h, below all of it. Every name here carries the
+** lsock_ prefix and the file that defines it, so that lsock links beside
+** any other library (LuaSocket's sock_* included) in one static binary.
 */
 #ifndef LSOCK_PRIVATE_H
 #define LSOCK_PRIVATE_H
 
 #include <stddef.h>
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <netinet/in.h>
 
 #include "lua.h"
 #include "lauxlib.h"
 #include "compat.h"
 #include "lsock.h"
+#include "sys.h"
 
-#define SOCK_METATABLE "lsock.socket"
-#define FILE_METATABLE "lsock.file"
-#define POLLER_METATABLE "lsock.poller"
+#define LSOCK_SOCKET_METATABLE "lsock.socket"
+#define LSOCK_FILE_METATABLE "lsock.file"
+#define LSOCK_POLLER_METATABLE "lsock.poller"
 
-/* ---------------------------------------------------------------- results */
+/* ------------------------------------------------- results and checks */
 
-/* The internal code of an expired deadline; never a valid errno. */
+/* The internal code of an expired deadline; never a valid error number. */
 #define LSOCK_TIMEOUT (-1)
 
-/* Pushes nil, message, code for 'err' (an errno, or LSOCK_TIMEOUT for
-   nil, "timeout", ETIMEDOUT) and returns 3. */
-int result_fail(lua_State *L, int err);
-/* Pushes nil, gai_strerror(code), code (errno's text for EAI_SYSTEM). */
-int result_gaifail(lua_State *L, int code, int sys_errno);
+/* Pushes nil, message, code for 'err' (an error number, or LSOCK_TIMEOUT
+   for nil, "timeout", ETIMEDOUT) and returns 3. */
+int lsock_result_fail(lua_State *L, int err);
+/* Pushes nil, gai_strerror(code), code (the system's text for EAI_SYSTEM). */
+int lsock_result_gaifail(lua_State *L, int code, int syserr);
+/* Pushes true and returns 1. */
+int lsock_result_ok(lua_State *L);
 
-/* ---------------------------------------------------------------- waiting */
+/* An integer argument for a C int: raises "bad argument" with the value
+   given when it is not an integer or does not fit, never truncating it
+   into another valid value. */
+int lsock_check_int(lua_State *L, int idx);
+int lsock_opt_int(lua_State *L, int idx, int def);
+/* The value at 'idx' as a C int; raises against argument 'arg'. */
+int lsock_check_intat(lua_State *L, int idx, int arg, const char *what);
+/* Text that goes to the system: a string with no NUL byte, or a raised
+   "bad argument" against 'arg' naming 'what'. */
+const char *lsock_check_text(lua_State *L, int idx, int arg, const char *what);
+/* A timeout argument: nil gives -1; negative, NaN or infinite raise. */
+double lsock_check_timeout(lua_State *L, int idx);
 
-/* A deadline is an absolute time on sys_now()'s clock; WAIT_NEVER means
-   the call must not wait at all (blocking and non-blocking modes). */
-#define WAIT_NEVER 0.0
+/* --------------------------------------------------------------- waiting */
 
-/* The deadline for a call starting now on a socket with 'timeout'. */
-double wait_deadline(double timeout);
-/* Waits until 'fd' is ready for 'events' (POLLIN/POLLOUT) or 'deadline'
-   passes: 0, LSOCK_TIMEOUT, or an errno. EINTR never cuts it short. */
-int wait_fd(int fd, int events, double deadline);
-/* Milliseconds left until 'deadline', for poll(); -1 when it is infinite. */
-int wait_remaining_ms(double deadline);
+/* A deadline is an absolute time on lsock_sys_now()'s clock. LSOCK_NOWAIT
+   (already past) means the call must not wait at all; HUGE_VAL, never. */
+#define LSOCK_NOWAIT 0.0
 
-/* -------------------------------------------------------- the socket object */
+/* The one deadline constructor: a timeout < 0 waits forever, 0 not at
+   all, t > 0 seconds from now. */
+double lsock_wait_deadline(double timeout);
+/* Milliseconds left until 'deadline', for one poll: -1 when infinite,
+   capped at INT_MAX (the wait engine waits again for the rest). */
+int lsock_wait_remaining_ms(double deadline);
 
-typedef struct lsock_Addr {
-  union {
-    struct sockaddr sa;
-    struct sockaddr_in in4;
-    struct sockaddr_in6 in6;
-    struct sockaddr_un un;
-    struct sockaddr_storage ss;
-  } u;
-  socklen_t len;
-} lsock_Addr;
+/* The wait engine: 'poll' waits at most 'ms' for its set and counts the
+   ready entries. lsock_wait_until calls it until something is ready (0,
+   the count in *nready), the deadline passes (LSOCK_TIMEOUT) or it fails
+   (an error number). EINTR and early wake-ups wait again for what is left
+   of the deadline, so a signal never shortens or stretches a wait. */
+typedef int (*lsock_PollFn)(void *set, int ms, int *nready);
+int lsock_wait_until(lsock_PollFn poll, void *set, double deadline, int *nready);
+/* Waits until 'fd' is ready for 'events' (POLLIN/POLLOUT) or 'deadline'. */
+int lsock_wait_fd(sys_fd fd, int events, double deadline);
 
+/* The waiter: every call that must wait for one descriptor comes here. It
+   returns LSOCK_TIMEOUT once the deadline has passed; otherwise, inside a
+   coroutine of a state with a waiter (lsock.setwaiter), calls it with
+   (fd, events, deadline) and returns 0 when it returns, for the caller to
+   retry; elsewhere blocks in lsock_wait_fd. The waiter is Lua: the caller
+   must check afterwards what it may have closed. */
+int lsock_wait_for(lua_State *L, sys_fd fd, int events, double deadline);
+/* Pushes the waiter and returns 1 when waits of the running coroutine go
+   to it; else pushes nothing and returns 0. */
+int lsock_wait_pushwaiter(lua_State *L);
+/* Calls the waiter pushed with its first two arguments, adding the
+   deadline (nil when infinite). */
+void lsock_wait_callwaiter(lua_State *L, double deadline);
+void lsock_wait_open_functions(lua_State *L);
 
-typedef struct lsock_Socket {
-  int fd;          /* -1 once the descriptor is closed */
+/* ---------------------------------------------------- selectable handles */
+
+/* Every object that select and the poller accept as their own begins with
+   an lsock_Handle: they ask it, never its metatable, for the descriptor
+   to wait on and for data it holds above the kernel (a file's buffer,
+   decrypted bytes), which make it readable without waiting. */
+typedef struct lsock_Handle lsock_Handle;
+typedef struct lsock_HandleClass {
+  /* The descriptor to wait on; raises for a closed object. */
+  sys_fd (*fd)(lua_State *L, lsock_Handle *h);
+  /* 1 when a read can go ahead without waiting, 0 when not now, -1 when
+     the object can never hold such bytes (nobody need ask again). */
+  int (*pending)(lsock_Handle *h);
+} lsock_HandleClass;
+struct lsock_Handle {
+  const lsock_HandleClass *cls;
+};
+
+/* Marks the metatable on top of the stack as one of handles. */
+void lsock_handle_mark(lua_State *L);
+/* The handle at 'idx', or NULL when it is not one. */
+lsock_Handle *lsock_handle_test(lua_State *L, int idx);
+/* The descriptor of a selectable object at 'idx' (handle, integer, or
+   anything with a fileno method), for argument 'arg'; *h the handle or
+   NULL. May run the object's Lua (fileno, __index): callers re-check what
+   it could have changed. Raises on misuse. */
+sys_fd lsock_select_getfd(lua_State *L, int idx, int arg, lsock_Handle **h);
+int lsock_select_select(lua_State *L);
+
+/* -------------------------------------------------------- the socket */
+
+typedef struct lsock_Socket lsock_Socket;
+
+/* One transfer: the buffer, flags and address of a receive or send, and
+   what it did. A transport that would block sets 'events' to what the
+   call must wait for (a TLS read may need POLLOUT). */
+typedef struct lsock_Io {
+  char *buf;
+  size_t len;
+  int flags;
+  lsock_Addr *from;       /* receive: the sender, when wanted */
+  const lsock_Addr *to;   /* send: the destination, or NULL */
+  size_t done;
+  int events;
+} lsock_Io;
+
+/* A transport moves a socket's bytes: the plain one is the descriptor
+   itself; TLS would be another table of these, with its state in
+   s->tstate. Each returns 0 or an error number; EAGAIN when it would
+   block, with io->events set. */
+typedef struct lsock_Transport {
+  const char *name;
+  int (*recv)(lsock_Socket *s, lsock_Io *io);
+  int (*send)(lsock_Socket *s, lsock_Io *io);
+  /* Bytes readable without waiting: 1 some, 0 none now, -1 never held. */
+  int (*pending)(lsock_Socket *s);
+  int (*shutdown)(lsock_Socket *s, int how);
+  /* Ends the transport's use of the descriptor and closes it. */
+  int (*close)(lsock_Socket *s);
+} lsock_Transport;
+
+extern const lsock_Transport lsock_transport_plain;
+
+/* Memory a socket owns for large receives: the buffer of a receive under
+   way, or bytes taken from the kernel whose result string could not be
+   made (a memory error), which the next receive returns first. It hangs
+   off the socket, so an error raised mid-call cannot leak it. */
+typedef struct lsock_Stash {
+  size_t cap;          /* room in data */
+  size_t len, pos;     /* stashed bytes are data[pos..len); none when equal */
+  lsock_Addr from;
+  int hasfrom;
+  char data[];
+} lsock_Stash;
+
+struct lsock_Socket {
+  lsock_Handle h;     /* first: select and the poller ask it */
+  sys_fd fd;          /* SYS_NOFD once the descriptor is closed */
   int family, type, proto;
-  double timeout;  /* < 0 blocking, 0 non-blocking, > 0 seconds */
-  int closed;      /* close() or detach() called: Lua can no longer use it */
-  int files;       /* open makefile() files, which keep 'fd' open */
-} lsock_Socket;
+  double timeout;     /* < 0 blocking, 0 non-blocking, > 0 seconds */
+  int closed;         /* close() or detach() called: Lua can no longer use it */
+  int files;          /* open makefile() files, which keep 'fd' open */
+  const lsock_Transport *transport;
+  void *tstate;       /* the transport's own state */
+  lsock_Stash *stash; /* from the state's allocator; freed by close and __gc */
+};
 
-/* The one try/wait/retry loop: calls io(s, ctx) until it succeeds or fails
-   with something other than EINTR or, before 'deadline', EAGAIN; waits
-   for 'events' in between. io returns 0 or an errno. */
-typedef int (*sock_IoFn)(lsock_Socket *s, void *ctx);
-int sock_call(lsock_Socket *s, int events, double deadline, sock_IoFn io, void *ctx);
+/* The one try/wait/retry loop: calls fn(s, io) until it succeeds or fails
+   with something other than EINTR or, before 'deadline', a would-block;
+   waits in between through the waiter for the events the transport asked
+   for. Raises if the waiter closed the socket. */
+typedef int (*lsock_IoFn)(lsock_Socket *s, lsock_Io *io);
+int lsock_sock_call(lua_State *L, lsock_Socket *s, lsock_IoFn fn, lsock_Io *io, double deadline);
 
 /* The deadline of a call on 's' with these MSG_ flags. */
-double sock_deadline(const lsock_Socket *s, int flags);
-/* recv/send through sock_call: 0 or an error; the count in *n. */
-int sock_recv(lsock_Socket *s, char *buf, size_t len, int flags, double deadline, size_t *n);
-int sock_send(lsock_Socket *s, const char *buf, size_t len, int flags, double deadline, size_t *n);
+double lsock_sock_deadline(const lsock_Socket *s, int flags);
+/* Receives through the transport (a stash first): 0 or an error. */
+int lsock_sock_recv(lua_State *L, lsock_Socket *s, char *buf, size_t len, int flags,
+                    double deadline, size_t *n);
+/* Sends p[0..len) whole under one deadline: 0 or an error; the count
+   sent in *sent either way. sendall and makefile's flush both use it. */
+int lsock_sock_sendall(lua_State *L, lsock_Socket *s, const char *p, size_t len, int flags,
+                       double deadline, size_t *sent);
 
 /* The open socket at 'idx', or a raised error (closed socket, wrong type). */
-lsock_Socket *sock_checkopen(lua_State *L, int idx);
+lsock_Socket *lsock_sock_checkopen(lua_State *L, int idx);
 /* Argument 1 of a socket method (which holds the metatable as upvalue 1),
    open, or a raised error. Only for functions in the method table. */
-lsock_Socket *sock_self(lua_State *L);
+lsock_Socket *lsock_sock_self(lua_State *L);
 /* The socket at 'idx', open or not, or NULL. */
-lsock_Socket *sock_test(lua_State *L, int idx);
-/* Pushes a closed socket object, to be opened by setting its fd. */
-lsock_Socket *sock_newclosed(lua_State *L, int family, int type, int proto);
-/* Gives 's' its descriptor in the given timeout mode: 0 or an errno (the
-   descriptor is then closed). */
-int sock_open(lsock_Socket *s, int fd, double timeout);
+lsock_Socket *lsock_sock_test(lua_State *L, int idx);
+/* Pushes a closed socket object, to be opened by lsock_sock_open. */
+lsock_Socket *lsock_sock_newclosed(lua_State *L, int family, int type, int proto);
+/* Gives 's' its descriptor in the given timeout mode. */
+void lsock_sock_open(lsock_Socket *s, sys_fd fd, double timeout);
 /* Makes a new socket object and its descriptor; pushes it and returns 1,
    or pushes nil, message, errno and returns 3. */
-int sock_create(lua_State *L, int family, int type, int proto);
+int lsock_sock_create(lua_State *L, int family, int type, int proto);
 /* Forgets the socket's use from Lua; closes the descriptor when no file
-   still uses it. 0 or an errno from close(). */
-int sock_release(lsock_Socket *s);
+   still uses it. 0 or an error from close. */
+int lsock_sock_release(lsock_Socket *s);
 /* A file made by makefile() is done with the descriptor. */
-int sock_unref(lsock_Socket *s);
+int lsock_sock_unref(lsock_Socket *s);
 /* Python's default backlog: min(SOMAXCONN, 128). */
-#define SOCK_DEFAULT_BACKLOG (SOMAXCONN < 128 ? SOMAXCONN : 128)
-/* listen with Python's handling of the backlog: 0 or an errno. */
-int sock_listen(lsock_Socket *s, lua_Integer backlog);
-/* connect honouring the timeout: 0, LSOCK_TIMEOUT or an errno. */
-int sock_connect(lsock_Socket *s, const lsock_Addr *a);
-/* Sets the timeout mode, switching O_NONBLOCK as needed. */
-int sock_settimeout(lsock_Socket *s, double timeout);
-void sock_open_methods(lua_State *L);
+#define LSOCK_DEFAULT_BACKLOG (SOMAXCONN < 128 ? SOMAXCONN : 128)
+/* listen with Python's handling of the backlog: 0 or an error. */
+int lsock_sock_listen(lsock_Socket *s, lua_Integer backlog);
+/* connect honouring the timeout: 0, LSOCK_TIMEOUT or an error. */
+int lsock_sock_connect(lua_State *L, lsock_Socket *s, const lsock_Addr *a);
+/* The state's default timeout, < 0 meaning none. */
+double lsock_sock_defaulttimeout(lua_State *L);
+void lsock_sock_open_methods(lua_State *L);
 /* The data methods (transfer.c), merged into the socket's method table. */
-extern const luaL_Reg transfer_methods[];
+extern const luaL_Reg lsock_transfer_methods[];
+/* Run once at module open: what the data methods need made in advance. */
+void lsock_transfer_open(lua_State *L);
 /* The constructors (create.c): socket, socketpair, fromfd, create_*. */
-void create_open_functions(lua_State *L);
-
-/* The state's default timeout (registry), < 0 meaning none. */
-double sock_getdefaulttimeout(lua_State *L);
-/* Checks a timeout argument: nil gives -1; negative or NaN raise. */
-double sock_checktimeout(lua_State *L, int idx);
+void lsock_create_open_functions(lua_State *L);
 
 /* ----------------------------------------------------- addresses and names */
-
 
 /* Reads the address at 'idx' (values or one table) for 'family' into 'a';
    raises on a wrong shape; returns 1, or pushes nil, message, code and
    returns 0 when it is valid-looking text that does not resolve. *next is
    the first argument after the address. */
-int addr_check(lua_State *L, int idx, int family, int type, lsock_Addr *a, int *next);
-/* Pushes 'sa' as multiple values; returns how many. */
-int addr_push(lua_State *L, const struct sockaddr *sa, socklen_t len);
-/* Pushes 'sa' as one table {host, port, ...} (a string for AF_UNIX). */
-void addr_pushtable(lua_State *L, const struct sockaddr *sa, socklen_t len);
+int lsock_addr_check(lua_State *L, int idx, int family, int type, lsock_Addr *a, int *next);
+/* Pushes 'a' as multiple values; returns how many. */
+int lsock_addr_push(lua_State *L, const lsock_Addr *a);
+/* Pushes 'a' as one table {host, port, ...} (a string for AF_UNIX). */
+void lsock_addr_pushtable(lua_State *L, const lsock_Addr *a);
 /* Appends "host:port", "[v6]:port" or the path to 'b'. */
-void addr_addtext(luaL_Buffer *b, const struct sockaddr *sa, socklen_t len);
+void lsock_addr_addtext(luaL_Buffer *b, const lsock_Addr *a);
 /* Family codes lsock speaks; raises on any other. */
-int addr_checkfamily(lua_State *L, int idx, int def);
-void addr_open_functions(lua_State *L);
-
-/* ---------------------------------------------------------- select and co. */
-
-/* The descriptor of a selectable object at 'idx': socket, makefile file,
-   integer, or anything with a fileno method. *ready is set when it holds
-   buffered data, so it is readable without waiting. Raises on misuse. */
-int select_getfd(lua_State *L, int idx, int *ready);
-int select_select(lua_State *L);
+int lsock_addr_checkfamily(lua_State *L, int idx, int def);
+/* getaddrinfo with its list held by a userdata pushed on the stack, whose
+   __gc frees it: an error raised while the list is in use cannot leak it.
+   0 with *res set, or pushes nil, message, code (nothing else) and
+   returns the EAI code. lsock_addr_freeinfo frees it early and pops. */
+int lsock_addr_getinfo(lua_State *L, const char *host, const char *service,
+                       const struct addrinfo *hints, struct addrinfo **res);
+void lsock_addr_freeinfo(lua_State *L, int idx);
+void lsock_addr_open_functions(lua_State *L);
 
 /* -------------------------------------------------------- makefile, poller */
 
-/* For select_getfd: the file at 'idx' or NULL; its fd and buffered state. */
-int file_getfd(lua_State *L, int idx, int *fd, int *buffered);
-int file_makefile(lua_State *L);
-void file_open_methods(lua_State *L);
-int poller_new(lua_State *L);
-void poller_open_methods(lua_State *L);
+int lsock_file_makefile(lua_State *L);
+void lsock_file_open_methods(lua_State *L);
+int lsock_poller_new(lua_State *L);
+void lsock_poller_open_methods(lua_State *L);
 
 /* ---------------------------------------------------------------- module */
 
-void const_open(lua_State *L);
+void lsock_const_open(lua_State *L);
 
 #endif

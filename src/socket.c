@@ -1,83 +1,98 @@
 /*
 ** socket.c — the socket object: its life (created closed, then opened;
 ** closed by close, __gc or __close, or kept open for makefile files), its
-** timeout mode, its options and names, and the calls that set up a
-** connection (bind, listen, accept, connect). The data path is transfer.c.
+** timeout mode and the state's default timeout, its options and names,
+** the calls that set up a connection (bind, listen, accept, connect), and
+** the one try/wait/retry loop every blocking call goes through. The data
+** path is transfer.c; the bytes move through the socket's transport.
 **
-** Prefixes: s_ methods, sock_ shared with other files, aux_ helpers.
+** Prefixes: s_ methods, lsock_sock_ shared with other files, aux_ helpers.
 */
-#include <errno.h>
 #include <math.h>
-#include <poll.h>
 #include <string.h>
-#include <netinet/in.h>
 
 #include "private.h"
-#include "sys.h"
 
 /* ---------------------------------------------------------------- life */
 
-lsock_Socket *sock_newclosed(lua_State *L, int family, int type, int proto) {
+static sys_fd aux_handlefd(lua_State *L, lsock_Handle *h) {
+  lsock_Socket *s = (lsock_Socket *)h;
+  if (s->closed) luaL_error(L, "attempt to use a closed socket");
+  return s->fd;
+}
+
+static int aux_handlepending(lsock_Handle *h) {
+  lsock_Socket *s = (lsock_Socket *)h;
+  return s->transport->pending(s);
+}
+
+static const lsock_HandleClass socket_class = {aux_handlefd, aux_handlepending};
+
+lsock_Socket *lsock_sock_newclosed(lua_State *L, int family, int type, int proto) {
   lsock_Socket *s = (lsock_Socket *)compat_newudata(L, sizeof *s);
-  s->fd = -1;
+  s->h.cls = &socket_class;
+  s->fd = SYS_NOFD;
   s->family = family;
   s->type = type;
   s->proto = proto;
   s->timeout = -1;
   s->closed = 1;
   s->files = 0;
-  luaL_setmetatable(L, SOCK_METATABLE);
+  s->transport = &lsock_transport_plain;
+  s->tstate = NULL;
+  s->stash = NULL;
+  luaL_setmetatable(L, LSOCK_SOCKET_METATABLE);
   return s;
 }
 
-int sock_open(lsock_Socket *s, int fd, double timeout) {
+void lsock_sock_open(lsock_Socket *s, sys_fd fd, double timeout) {
   s->fd = fd;
   s->closed = 0;
   s->timeout = timeout;
-  return 0;
 }
 
-int sock_create(lua_State *L, int family, int type, int proto) {
-  double timeout = sock_getdefaulttimeout(L);
-  lsock_Socket *s = sock_newclosed(L, family, type, proto);
-  int fd, err = sys_socket(family, type, proto, timeout >= 0, &fd);
-  if (err) return result_fail(L, err);
-  sock_open(s, fd, timeout);
+int lsock_sock_create(lua_State *L, int family, int type, int proto) {
+  double timeout = lsock_sock_defaulttimeout(L);
+  lsock_Socket *s = lsock_sock_newclosed(L, family, type, proto);
+  sys_fd fd;
+  int err = lsock_sys_socket(family, type, proto, timeout >= 0, &fd);
+  if (err) return lsock_result_fail(L, err);
+  lsock_sock_open(s, fd, timeout);
   return 1;
 }
 
 static int aux_closefd(lsock_Socket *s) {
   int err = 0;
-  if (s->fd >= 0) {
-    err = sys_close(s->fd);
-    s->fd = -1;
+  if (s->fd != SYS_NOFD) {
+    err = s->transport->close(s);
+    s->fd = SYS_NOFD;
   }
   /* as Python: the peer having reset the connection is no failure of close */
   return err == ECONNRESET ? 0 : err;
 }
 
-int sock_release(lsock_Socket *s) {
+int lsock_sock_release(lsock_Socket *s) {
   s->closed = 1;
   return s->files > 0 ? 0 : aux_closefd(s);
 }
 
-int sock_unref(lsock_Socket *s) {
+int lsock_sock_unref(lsock_Socket *s) {
   if (s->files > 0) s->files--;
   return (s->closed && s->files == 0) ? aux_closefd(s) : 0;
 }
 
-lsock_Socket *sock_test(lua_State *L, int idx) {
-  return (lsock_Socket *)luaL_testudata(L, idx, SOCK_METATABLE);
+lsock_Socket *lsock_sock_test(lua_State *L, int idx) {
+  return (lsock_Socket *)luaL_testudata(L, idx, LSOCK_SOCKET_METATABLE);
 }
 
-lsock_Socket *sock_checkopen(lua_State *L, int idx) {
-  lsock_Socket *s = (lsock_Socket *)luaL_checkudata(L, idx, SOCK_METATABLE);
+lsock_Socket *lsock_sock_checkopen(lua_State *L, int idx) {
+  lsock_Socket *s = (lsock_Socket *)luaL_checkudata(L, idx, LSOCK_SOCKET_METATABLE);
   if (s->closed) luaL_error(L, "attempt to use a closed socket");
   return s;
 }
 
 static lsock_Socket *aux_check(lua_State *L) {
-  return (lsock_Socket *)luaL_checkudata(L, 1, SOCK_METATABLE);
+  return (lsock_Socket *)luaL_checkudata(L, 1, LSOCK_SOCKET_METATABLE);
 }
 
 /* Argument 1 of a method. The methods hold the metatable as upvalue 1, so
@@ -86,98 +101,95 @@ static lsock_Socket *aux_check(lua_State *L) {
 static lsock_Socket *aux_self(lua_State *L, int must_be_open) {
   lsock_Socket *s = (lsock_Socket *)lua_touserdata(L, 1);
   if (s == NULL || !lua_getmetatable(L, 1) || !lua_rawequal(L, -1, lua_upvalueindex(1)))
-    compat_typeerror(L, 1, SOCK_METATABLE);
+    compat_typeerror(L, 1, LSOCK_SOCKET_METATABLE);
   lua_pop(L, 1);
   if (must_be_open && s->closed) luaL_error(L, "attempt to use a closed socket");
   return s;
 }
 
-lsock_Socket *sock_self(lua_State *L) {
+lsock_Socket *lsock_sock_self(lua_State *L) {
   return aux_self(L, 1);
+}
+
+static void aux_freestash(lua_State *L, lsock_Socket *s) {
+  if (s->stash != NULL) {
+    void *ud;
+    lua_Alloc alloc = lua_getallocf(L, &ud);
+    alloc(ud, s->stash, offsetof(lsock_Stash, data) + s->stash->cap, 0);
+    s->stash = NULL;
+  }
 }
 
 static int s_close(lua_State *L) {
   lsock_Socket *s = aux_self(L, 0);
-  int err = s->closed ? 0 : sock_release(s);
-  if (err) return result_fail(L, err);
-  lua_pushboolean(L, 1);
-  return 1;
+  int err = s->closed ? 0 : lsock_sock_release(s);
+  aux_freestash(L, s);
+  if (err) return lsock_result_fail(L, err);
+  return lsock_result_ok(L);
 }
 
 /* __gc and __close: a collected socket is closed, its errors unheard. */
 static int s_gc(lua_State *L) {
   lsock_Socket *s = aux_check(L);
-  if (!s->closed) sock_release(s);
+  if (!s->closed) lsock_sock_release(s);
+  aux_freestash(L, s);
   return 0;
 }
 
 static int s_detach(lua_State *L) {
   lsock_Socket *s = aux_self(L, 0);
-  int fd = -1;
+  sys_fd fd = SYS_NOFD;
   /* once closed, the descriptor (if makefile files still hold it) is
      theirs to close: forgetting it here would leak it */
   if (!s->closed) {
     fd = s->fd;
     s->closed = 1;
-    s->fd = -1; /* the caller owns it now: nothing here may close it */
+    s->fd = SYS_NOFD; /* the caller owns it now: nothing here may close it */
   }
-  lua_pushinteger(L, fd);
+  lua_pushinteger(L, (lua_Integer)fd);
   return 1;
 }
 
 static int s_fileno(lua_State *L) {
   lsock_Socket *s = aux_self(L, 0);
-  lua_pushinteger(L, s->closed ? -1 : s->fd);
+  lua_pushinteger(L, s->closed ? -1 : (lua_Integer)s->fd);
   return 1;
 }
 
 static int s_dup(lua_State *L) {
-  lsock_Socket *s = sock_self(L);
-  lsock_Socket *c = sock_newclosed(L, s->family, s->type, s->proto);
-  int fd, err = sys_dup(s->fd, &fd);
-  if (err) return result_fail(L, err);
+  lsock_Socket *s = lsock_sock_self(L);
+  lsock_Socket *c = lsock_sock_newclosed(L, s->family, s->type, s->proto);
+  sys_fd fd;
+  int err = lsock_sys_dup(s->fd, &fd);
+  if (err) return lsock_result_fail(L, err);
   /* O_NONBLOCK belongs to the open file, which the copy shares */
-  sock_open(c, fd, s->timeout);
+  lsock_sock_open(c, fd, s->timeout);
   return 1;
+}
+
+/* lsock.close(fd): a bare descriptor, from detach say. */
+static int m_close(lua_State *L) {
+  lua_Integer fd = luaL_checkinteger(L, 1);
+  int err;
+  /* 5.1's luaL_checkinteger truncates: close(1.5) must not close fd 1 */
+  luaL_argcheck(L, compat_isinteger(L, 1) && lsock_sys_validfd((long long)fd), 1,
+                "invalid file descriptor");
+  err = lsock_sys_close((sys_fd)fd);
+  if (err) return lsock_result_fail(L, err);
+  return lsock_result_ok(L);
 }
 
 /* ------------------------------------------------------------- timeouts */
 
-double sock_checktimeout(lua_State *L, int idx) {
-  lua_Number t;
-  if (lua_isnoneornil(L, idx)) return -1;
-  t = luaL_checknumber(L, idx);
-  luaL_argcheck(L, !isnan(t), idx, "timeout must be a number, not NaN");
-  luaL_argcheck(L, t >= 0, idx, "timeout must be non-negative");
-  luaL_argcheck(L, isfinite(t), idx, "timeout out of range");
-  return (double)t;
-}
+/* The default timeout lives in the registry, so each Lua state has its own. */
+static const char DEFAULT_TIMEOUT_KEY[] = "lsock.defaulttimeout";
 
-int sock_settimeout(lsock_Socket *s, double timeout) {
-  int err = 0;
-  /* only a change between blocking and the other two touches the descriptor */
-  if ((s->timeout < 0) != (timeout < 0)) err = sys_setnonblocking(s->fd, timeout >= 0);
-  if (err == 0) s->timeout = timeout;
-  return err;
-}
-
-double sock_deadline(const lsock_Socket *s, int flags) {
-  if (s->timeout <= 0 || (flags & MSG_DONTWAIT)) return WAIT_NEVER;
-  return wait_deadline(s->timeout);
-}
-
-int sock_call(lsock_Socket *s, int events, double deadline, sock_IoFn io, void *ctx) {
-  for (;;) {
-    int err = io(s, ctx);
-    if (err == 0) return 0;
-    if (err == EINTR) continue;
-    if ((err == EAGAIN || err == EWOULDBLOCK) && deadline != WAIT_NEVER) {
-      err = wait_fd(s->fd, events, deadline);
-      if (err) return err;
-      continue;
-    }
-    return err;
-  }
+double lsock_sock_defaulttimeout(lua_State *L) {
+  double t;
+  lua_getfield(L, LUA_REGISTRYINDEX, DEFAULT_TIMEOUT_KEY);
+  t = lua_isnumber(L, -1) ? (double)lua_tonumber(L, -1) : -1.0;
+  lua_pop(L, 1);
+  return t;
 }
 
 static int aux_pushtimeout(lua_State *L, double t) {
@@ -186,16 +198,47 @@ static int aux_pushtimeout(lua_State *L, double t) {
   return 1;
 }
 
-static int aux_settimeout(lua_State *L, lsock_Socket *s, double t) {
-  int err = sock_settimeout(s, t);
-  if (err) return result_fail(L, err);
-  lua_pushboolean(L, 1);
-  return 1;
+static int m_getdefaulttimeout(lua_State *L) {
+  return aux_pushtimeout(L, lsock_sock_defaulttimeout(L));
+}
+
+static int m_setdefaulttimeout(lua_State *L) {
+  aux_pushtimeout(L, lsock_check_timeout(L, 1));
+  lua_setfield(L, LUA_REGISTRYINDEX, DEFAULT_TIMEOUT_KEY);
+  return lsock_result_ok(L);
+}
+
+static int aux_settimeout(lua_State *L, lsock_Socket *s, double timeout) {
+  int err = 0;
+  /* only a change between blocking and the other two touches the descriptor */
+  if ((s->timeout < 0) != (timeout < 0)) err = lsock_sys_setnonblocking(s->fd, timeout >= 0);
+  if (err) return lsock_result_fail(L, err);
+  s->timeout = timeout;
+  return lsock_result_ok(L);
+}
+
+double lsock_sock_deadline(const lsock_Socket *s, int flags) {
+  /* a blocking socket waits in the kernel; MSG_DONTWAIT never waits */
+  if (s->timeout <= 0 || (flags & MSG_DONTWAIT)) return LSOCK_NOWAIT;
+  return lsock_wait_deadline(s->timeout);
+}
+
+int lsock_sock_call(lua_State *L, lsock_Socket *s, lsock_IoFn fn, lsock_Io *io, double deadline) {
+  for (;;) {
+    int err = fn(s, io);
+    if (err == 0) return 0;
+    if (err == EINTR) continue;
+    if ((err != EAGAIN && err != EWOULDBLOCK) || deadline == LSOCK_NOWAIT) return err;
+    err = lsock_wait_for(L, s->fd, io->events ? io->events : POLLIN, deadline);
+    if (err) return err;
+    /* a waiter runs Lua, which may have closed the socket meanwhile */
+    if (s->closed) return luaL_error(L, "attempt to use a closed socket");
+  }
 }
 
 static int s_settimeout(lua_State *L) {
-  lsock_Socket *s = sock_self(L);
-  return aux_settimeout(L, s, sock_checktimeout(L, 2));
+  lsock_Socket *s = lsock_sock_self(L);
+  return aux_settimeout(L, s, lsock_check_timeout(L, 2));
 }
 
 static int s_gettimeout(lua_State *L) {
@@ -203,7 +246,7 @@ static int s_gettimeout(lua_State *L) {
 }
 
 static int s_setblocking(lua_State *L) {
-  lsock_Socket *s = sock_self(L);
+  lsock_Socket *s = lsock_sock_self(L);
   int on;
   /* numbers as Python's setblocking(0)/setblocking(1), which tutorials use */
   if (lua_type(L, 2) == LUA_TNUMBER) on = lua_tonumber(L, 2) != 0;
@@ -222,46 +265,41 @@ static int s_getblocking(lua_State *L) {
 /* ------------------------------------------------------------- options */
 
 static int s_setsockopt(lua_State *L) {
-  lsock_Socket *s = sock_self(L);
-  int level = (int)luaL_checkinteger(L, 2);
-  int option = (int)luaL_checkinteger(L, 3);
-  int ivalue;
+  lsock_Socket *s = lsock_sock_self(L);
+  int level = lsock_check_int(L, 2);
+  int option = lsock_check_int(L, 3);
+  int ivalue, err;
   const void *value = &ivalue;
   size_t len = sizeof ivalue;
   switch (lua_type(L, 4)) {
     case LUA_TBOOLEAN: ivalue = lua_toboolean(L, 4); break;
-    case LUA_TNUMBER: {
-      lua_Integer v;
-      if (!compat_isinteger(L, 4)) return compat_typeerror(L, 4, "integer");
-      v = lua_tointeger(L, 4);
-      luaL_argcheck(L, v >= -2147483647 - 1 && v <= 2147483647, 4, "value out of range for a C int");
-      ivalue = (int)v;
-      break;
-    }
+    case LUA_TNUMBER: ivalue = lsock_check_intat(L, 4, 4, "value"); break;
     case LUA_TSTRING: value = lua_tolstring(L, 4, &len); break;
     default: return compat_typeerror(L, 4, "integer, boolean or string");
   }
-  if (setsockopt(s->fd, level, option, value, (socklen_t)len) == -1) return result_fail(L, errno);
-  lua_pushboolean(L, 1);
-  return 1;
+  if ((err = lsock_sys_setsockopt(s->fd, level, option, value, len)) != 0)
+    return lsock_result_fail(L, err);
+  return lsock_result_ok(L);
 }
 
 static int s_getsockopt(lua_State *L) {
-  lsock_Socket *s = sock_self(L);
-  int level = (int)luaL_checkinteger(L, 2);
-  int option = (int)luaL_checkinteger(L, 3);
+  lsock_Socket *s = lsock_sock_self(L);
+  int level = lsock_check_int(L, 2);
+  int option = lsock_check_int(L, 3), err;
   if (lua_isnoneornil(L, 4)) {
     int v = 0;
-    socklen_t len = sizeof v;
-    if (getsockopt(s->fd, level, option, &v, &len) == -1) return result_fail(L, errno);
+    size_t len = sizeof v;
+    if ((err = lsock_sys_getsockopt(s->fd, level, option, &v, &len)) != 0)
+      return lsock_result_fail(L, err);
     lua_pushinteger(L, v);
   } else {
     char buf[1024];
     lua_Integer want = luaL_checkinteger(L, 4);
-    socklen_t len;
+    size_t len;
     luaL_argcheck(L, want > 0 && want <= (lua_Integer)sizeof buf, 4, "buflen must be 1-1024");
-    len = (socklen_t)want;
-    if (getsockopt(s->fd, level, option, buf, &len) == -1) return result_fail(L, errno);
+    len = (size_t)want;
+    if ((err = lsock_sys_getsockopt(s->fd, level, option, buf, &len)) != 0)
+      return lsock_result_fail(L, err);
     lua_pushlstring(L, buf, len);
   }
   return 1;
@@ -269,130 +307,139 @@ static int s_getsockopt(lua_State *L) {
 
 /* ------------------------------------------------------- names and setup */
 
-/* getsockname or getpeername into 'a': 0 or an errno. */
-static int aux_getname(int fd, int peer, lsock_Addr *a) {
-  int r;
-  a->len = sizeof a->u;
-  memset(&a->u, 0, sizeof a->u);
-  r = peer ? getpeername(fd, &a->u.sa, &a->len) : getsockname(fd, &a->u.sa, &a->len);
-  return r == -1 ? errno : 0;
-}
-
-static int aux_pushname(lua_State *L, int fd, int peer) {
+static int aux_pushname(lua_State *L, sys_fd fd, int peer) {
   lsock_Addr a;
-  int err = aux_getname(fd, peer, &a);
-  if (err) return result_fail(L, err);
-  return addr_push(L, &a.u.sa, a.len);
+  int err = lsock_sys_getname(fd, peer, &a);
+  if (err) return lsock_result_fail(L, err);
+  return lsock_addr_push(L, &a);
 }
 
 static int s_getsockname(lua_State *L) {
-  return aux_pushname(L, sock_self(L)->fd, 0);
+  return aux_pushname(L, lsock_sock_self(L)->fd, 0);
 }
 
 static int s_getpeername(lua_State *L) {
-  return aux_pushname(L, sock_self(L)->fd, 1);
+  return aux_pushname(L, lsock_sock_self(L)->fd, 1);
 }
 
 static int s_bind(lua_State *L) {
-  lsock_Socket *s = sock_self(L);
+  lsock_Socket *s = lsock_sock_self(L);
   lsock_Addr a;
-  int next;
-  if (!addr_check(L, 2, s->family, s->type, &a, &next)) return 3;
-  if (bind(s->fd, &a.u.sa, a.len) == -1) return result_fail(L, errno);
-  lua_pushboolean(L, 1);
-  return 1;
+  int next, err;
+  if (!lsock_addr_check(L, 2, s->family, s->type, &a, &next)) return 3;
+  if ((err = lsock_sys_bind(s->fd, &a)) != 0) return lsock_result_fail(L, err);
+  return lsock_result_ok(L);
 }
 
-int sock_listen(lsock_Socket *s, lua_Integer backlog) {
+int lsock_sock_listen(lsock_Socket *s, lua_Integer backlog) {
   /* as Python: a negative backlog counts as 0 */
   if (backlog < 0) backlog = 0;
   if (backlog > 65535) backlog = 65535;
-  return listen(s->fd, (int)backlog) == -1 ? errno : 0;
+  return lsock_sys_listen(s->fd, (int)backlog);
 }
 
 static int s_listen(lua_State *L) {
-  lsock_Socket *s = sock_self(L);
-  int err = sock_listen(s, luaL_optinteger(L, 2, SOCK_DEFAULT_BACKLOG));
-  if (err) return result_fail(L, err);
-  lua_pushboolean(L, 1);
-  return 1;
+  lsock_Socket *s = lsock_sock_self(L);
+  int err = lsock_sock_listen(s, luaL_optinteger(L, 2, LSOCK_DEFAULT_BACKLOG));
+  if (err) return lsock_result_fail(L, err);
+  return lsock_result_ok(L);
 }
 
+/* accept takes no "do not block" flag: in timeout mode it waits for
+   readiness first, so another handle clearing O_NONBLOCK cannot make it
+   block past the deadline. io->buf carries the accept state. */
 typedef struct {
   lsock_Addr peer;
   int nonblocking;
-  int conn;
-} aux_AcceptCtx;
+  int waitfirst;
+  sys_fd conn;
+} aux_Accept;
 
-static int io_accept(lsock_Socket *s, void *ctx) {
-  aux_AcceptCtx *c = (aux_AcceptCtx *)ctx;
-  c->peer.len = sizeof c->peer.u;
-  return sys_accept(s->fd, &c->peer.u.sa, &c->peer.len, c->nonblocking, &c->conn);
+static int io_accept(lsock_Socket *s, lsock_Io *io) {
+  aux_Accept *c = (aux_Accept *)(void *)io->buf;
+  io->events = POLLIN;
+  if (c->waitfirst) {
+    c->waitfirst = 0;
+    return EAGAIN;
+  }
+  return lsock_sys_accept(s->fd, &c->peer, c->nonblocking, &c->conn);
 }
 
 static int s_accept(lua_State *L) {
-  lsock_Socket *s = sock_self(L);
-  double timeout = sock_getdefaulttimeout(L);
-  lsock_Socket *conn = sock_newclosed(L, s->family, s->type, s->proto);
-  aux_AcceptCtx c;
+  lsock_Socket *s = lsock_sock_self(L);
+  double timeout = lsock_sock_defaulttimeout(L);
+  lsock_Socket *conn = lsock_sock_newclosed(L, s->family, s->type, s->proto);
+  aux_Accept c;
+  lsock_Io io;
   int err;
+  memset(&io, 0, sizeof io);
+  io.buf = (char *)(void *)&c;
   c.nonblocking = timeout >= 0;
-  err = sock_call(s, POLLIN, sock_deadline(s, 0), io_accept, &c);
-  if (err) return result_fail(L, err);
-  sock_open(conn, c.conn, timeout);
-  return 1 + addr_push(L, &c.peer.u.sa, c.peer.len);
+  c.waitfirst = s->timeout > 0;
+  err = lsock_sock_call(L, s, io_accept, &io, lsock_sock_deadline(s, 0));
+  if (err) return lsock_result_fail(L, err);
+  lsock_sock_open(conn, c.conn, timeout);
+  return 1 + lsock_addr_push(L, &c.peer);
+}
+
+/* Whether a connect that reported no error has really completed: a
+   spurious POLLOUT leaves SO_ERROR at 0 while the handshake is pending. */
+static int aux_connected(sys_fd fd) {
+  lsock_Addr a;
+  return lsock_sys_getname(fd, 1, &a) != ENOTCONN;
 }
 
 /* connect as Python does it: in timeout mode (or after a signal in
    blocking mode, when connect cannot be called again) wait until the
    socket is writable, then read the outcome from SO_ERROR. */
-static int aux_connect(lsock_Socket *s, const lsock_Addr *a) {
-  double deadline = s->timeout > 0 ? wait_deadline(s->timeout) : INFINITY;
+int lsock_sock_connect(lua_State *L, lsock_Socket *s, const lsock_Addr *a) {
+  double deadline = s->timeout > 0 ? lsock_wait_deadline(s->timeout) : HUGE_VAL;
   int err;
-  socklen_t len = sizeof err;
-  if (connect(s->fd, &a->u.sa, a->len) == 0) return 0;
-  err = errno;
+  /* connect takes no "do not block" flag: the descriptor must be
+     non-blocking, whatever another handle on the open file did to it */
+  if (s->timeout > 0 && (err = lsock_sys_setnonblocking(s->fd, 1)) != 0) return err;
+  err = lsock_sys_connect(s->fd, a);
+  if (err == 0) return 0;
   if (!(err == EINTR || (err == EINPROGRESS && s->timeout > 0))) return err;
   if (err == EINTR && s->timeout == 0) return EINPROGRESS;
-  err = wait_fd(s->fd, POLLOUT, deadline);
-  if (err) return err;
-  if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1) return errno;
-  return err;
+  for (;;) {
+    int result;
+    if ((err = lsock_wait_for(L, s->fd, POLLOUT, deadline)) != 0) return err;
+    if (s->closed) return luaL_error(L, "attempt to use a closed socket");
+    if ((err = lsock_sys_connecterror(s->fd, &result)) != 0) return err;
+    if (result != 0) return result;
+    if (aux_connected(s->fd)) return 0;
+  }
 }
 
 static int s_connect(lua_State *L) {
-  lsock_Socket *s = sock_self(L);
+  lsock_Socket *s = lsock_sock_self(L);
   lsock_Addr a;
   int next, err;
-  if (!addr_check(L, 2, s->family, s->type, &a, &next)) return 3;
-  err = aux_connect(s, &a);
-  if (err) return result_fail(L, err);
-  lua_pushboolean(L, 1);
-  return 1;
+  if (!lsock_addr_check(L, 2, s->family, s->type, &a, &next)) return 3;
+  err = lsock_sock_connect(L, s, &a);
+  if (err) return lsock_result_fail(L, err);
+  return lsock_result_ok(L);
 }
 
 static int s_connect_ex(lua_State *L) {
-  lsock_Socket *s = sock_self(L);
+  lsock_Socket *s = lsock_sock_self(L);
   lsock_Addr a;
   int next, err;
-  if (!addr_check(L, 2, s->family, s->type, &a, &next)) return 3;
-  err = aux_connect(s, &a);
+  if (!lsock_addr_check(L, 2, s->family, s->type, &a, &next)) return 3;
+  err = lsock_sock_connect(L, s, &a);
   lua_pushinteger(L, err == LSOCK_TIMEOUT ? ETIMEDOUT : err);
   return 1;
 }
 
-int sock_connect(lsock_Socket *s, const lsock_Addr *a) {
-  return aux_connect(s, a);
-}
-
 static int s_shutdown(lua_State *L) {
-  lsock_Socket *s = sock_self(L);
+  lsock_Socket *s = lsock_sock_self(L);
   lua_Integer how = luaL_checkinteger(L, 2);
+  int err;
   luaL_argcheck(L, how == SHUT_RD || how == SHUT_WR || how == SHUT_RDWR, 2,
                 "must be SHUT_RD, SHUT_WR or SHUT_RDWR");
-  if (shutdown(s->fd, (int)how) == -1) return result_fail(L, errno);
-  lua_pushboolean(L, 1);
-  return 1;
+  if ((err = s->transport->shutdown(s, (int)how)) != 0) return lsock_result_fail(L, err);
+  return lsock_result_ok(L);
 }
 
 /* ------------------------------------------------------- fields and text */
@@ -425,12 +472,13 @@ static void aux_addname(lua_State *L, luaL_Buffer *b, const char *name, int valu
 }
 
 /* Appends ", laddr=..." or ", raddr=..." when the socket has that name. */
-static void aux_addaddr(luaL_Buffer *b, int fd, int peer) {
+static void aux_addaddr(luaL_Buffer *b, sys_fd fd, int peer) {
   lsock_Addr a;
-  if (aux_getname(fd, peer, &a) != 0 || (a.u.sa.sa_family == AF_UNIX && a.len <= offsetof(struct sockaddr_un, sun_path)))
+  if (lsock_sys_getname(fd, peer, &a) != 0 ||
+      (a.u.sa.sa_family == AF_UNIX && a.len <= offsetof(struct sockaddr_un, sun_path)))
     return;
   luaL_addstring(b, peer ? ", raddr=" : ", laddr=");
-  addr_addtext(b, &a.u.sa, a.len);
+  lsock_addr_addtext(b, &a);
 }
 
 static int s_tostring(lua_State *L) {
@@ -439,7 +487,7 @@ static int s_tostring(lua_State *L) {
   luaL_buffinit(L, &b);
   luaL_addstring(&b, "<lsock.socket ");
   if (s->closed) luaL_addstring(&b, "[closed] ");
-  lua_pushfstring(L, "fd=%d, family=", s->closed ? -1 : s->fd);
+  lua_pushfstring(L, "fd=%d, family=", s->closed ? -1 : (int)s->fd);
   luaL_addvalue(&b);
   aux_addname(L, &b, aux_familyname(s->family), s->family);
   luaL_addstring(&b, ", type=");
@@ -476,7 +524,7 @@ static const luaL_Reg socket_methods[] = {
   {"close", s_close},
   {"detach", s_detach},
   {"fileno", s_fileno},
-  {"makefile", file_makefile},
+  {"makefile", lsock_file_makefile},
   {"dup", s_dup},
   {"settimeout", s_settimeout},
   {"gettimeout", s_gettimeout},
@@ -504,14 +552,23 @@ static const luaL_Reg socket_metamethods[] = {
   {NULL, NULL}
 };
 
-void sock_open_methods(lua_State *L) {
-  compat_newmetatable(L, SOCK_METATABLE);
+static const luaL_Reg module_functions[] = {
+  {"close", m_close},
+  {"getdefaulttimeout", m_getdefaulttimeout},
+  {"setdefaulttimeout", m_setdefaulttimeout},
+  {NULL, NULL}
+};
+
+void lsock_sock_open_methods(lua_State *L) {
+  luaL_setfuncs(L, module_functions, 0);
+  compat_newmetatable(L, LSOCK_SOCKET_METATABLE);
+  lsock_handle_mark(L);
   luaL_setfuncs(L, socket_metamethods, 0);
   lua_newtable(L);
   lua_pushvalue(L, -2);
   luaL_setfuncs(L, socket_methods, 1); /* the metatable is each method's upvalue */
   lua_pushvalue(L, -2);
-  luaL_setfuncs(L, transfer_methods, 1);
+  luaL_setfuncs(L, lsock_transfer_methods, 1);
   lua_pushcclosure(L, s_index, 1);
   lua_setfield(L, -2, "__index");
   lua_pop(L, 1);
@@ -519,27 +576,30 @@ void sock_open_methods(lua_State *L) {
 
 /* ------------------------------------------------------------- host API */
 
+/* An integer socket option of a descriptor the host handed over. */
+static int aux_getint(sys_fd fd, int option, int *value) {
+  size_t len = sizeof *value;
+  return lsock_sys_getsockopt(fd, SOL_SOCKET, option, value, &len);
+}
+
 LSOCK_API int lsock_pushfd(lua_State *L, int fd, int family, int type, int proto) {
-  socklen_t len = sizeof(int);
-  double timeout = sock_getdefaulttimeout(L);
+  double timeout = lsock_sock_defaulttimeout(L);
   lsock_Socket *s;
   int err;
   /* a host may hand over a descriptor before any script required lsock:
      the socket's metatable must exist all the same */
-  luaL_getmetatable(L, SOCK_METATABLE);
+  luaL_getmetatable(L, LSOCK_SOCKET_METATABLE);
   if (lua_isnil(L, -1)) {
     lua_pushcfunction(L, luaopen_lsock);
     lua_call(L, 0, 0);
   }
   lua_pop(L, 1);
 #if defined(SO_DOMAIN)
-  if (family < 0 && getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &len) == -1) return result_fail(L, errno), 0;
-  len = sizeof(int);
+  if (family < 0 && (err = aux_getint(fd, SO_DOMAIN, &family)) != 0) return lsock_result_fail(L, err), 0;
 #endif
-  if (type < 0 && getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1) return result_fail(L, errno), 0;
-  len = sizeof(int);
+  if (type < 0 && (err = aux_getint(fd, SO_TYPE, &type)) != 0) return lsock_result_fail(L, err), 0;
 #if defined(SO_PROTOCOL)
-  if (proto < 0 && getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) == -1) return result_fail(L, errno), 0;
+  if (proto < 0 && (err = aux_getint(fd, SO_PROTOCOL, &proto)) != 0) return lsock_result_fail(L, err), 0;
 #endif
   if (family < 0 || proto < 0) {
     lua_pushnil(L);
@@ -547,17 +607,17 @@ LSOCK_API int lsock_pushfd(lua_State *L, int fd, int family, int type, int proto
     lua_pushinteger(L, EINVAL);
     return 0;
   }
-  s = sock_newclosed(L, family, type, proto);
+  s = lsock_sock_newclosed(L, family, type, proto);
   /* the host's descriptor may be in either mode, and inheritable */
-  if ((err = sys_adopt(fd, timeout >= 0)) != 0) {
+  if ((err = lsock_sys_adopt(fd, timeout >= 0)) != 0) {
     lua_pop(L, 1);
-    return result_fail(L, err), 0;
+    return lsock_result_fail(L, err), 0;
   }
-  sock_open(s, fd, timeout);
+  lsock_sock_open(s, fd, timeout);
   return 1;
 }
 
 LSOCK_API int lsock_tofd(lua_State *L, int idx) {
-  lsock_Socket *s = sock_test(L, idx);
-  return (s == NULL || s->closed) ? -1 : s->fd;
+  lsock_Socket *s = lsock_sock_test(L, idx);
+  return (s == NULL || s->closed) ? -1 : (int)s->fd;
 }

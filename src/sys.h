@@ -1,33 +1,135 @@
 /*
-** sys.h — the platform behind one neutral interface. Only sys.c (and the
-** poller backends) know which system they run on: how a descriptor is made
-** close-on-exec and non-blocking at birth, how a write is kept from raising
-** SIGPIPE, how the system's error text is fetched safely from any thread.
-** Every function returns 0 or an errno value and never touches Lua.
+** sys.h — the platform, behind one neutral interface. This header and the
+** platform file that implements it (sys_posix.c; a sys_win32.c would stand
+** beside it) are the only places that know which system lsock runs on:
+** they include the system's socket headers, make descriptors close-on-exec
+** and non-blocking at birth, keep writes from raising SIGPIPE, and turn
+** the system's error reporting into plain numbers. Above this line no file
+** includes a platform header or reads errno.
+**
+** Every function returns 0 or an error number equal to one of the lsock.E*
+** constants (errno's values on POSIX), never -1, and never touches Lua.
+** The poller's kernel backends (poller_*.c) are platform files too.
 */
 #ifndef LSOCK_SYS_H
 #define LSOCK_SYS_H
 
 #include <stddef.h>
+#include <errno.h>
+
+#if defined(_WIN32)
+#error "the Windows platform file (sys_win32.c) is not written yet"
+#else
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <netdb.h>
+#include <poll.h>
+
+/* A descriptor: an int here, a SOCKET on Windows. */
+typedef int sys_fd;
+#define SYS_NOFD (-1)
+/* What poll() takes, whatever the system calls it. */
+typedef struct pollfd sys_pollfd;
+#endif
+
+/* Room for an address of any family lsock speaks, and its length. */
+typedef struct lsock_Addr {
+  union {
+    struct sockaddr sa;
+    struct sockaddr_in in4;
+    struct sockaddr_in6 in6;
+    struct sockaddr_un un;
+    struct sockaddr_storage ss;
+  } u;
+  socklen_t len;
+} lsock_Addr;
 
 /* Flags OR-ed into every send: MSG_NOSIGNAL where the system has it. */
-extern const int sys_sendflags;
+extern const int lsock_sys_sendflags;
+/* The flag that makes one receive or send never block (MSG_DONTWAIT), or
+   0 where the system has none; see lsock_sys_recv. */
+extern const int lsock_sys_dontwait;
 
-int sys_socket(int family, int type, int proto, int nonblocking, int *fd);
-int sys_socketpair(int family, int type, int proto, int nonblocking, int fds[2]);
-int sys_accept(int fd, struct sockaddr *sa, socklen_t *len, int nonblocking, int *conn);
-int sys_dup(int fd, int *copy);
-int sys_setnonblocking(int fd, int on);
+/* ------------------------------------------------------------ descriptors */
+
+int lsock_sys_socket(int family, int type, int proto, int nonblocking, sys_fd *fd);
+int lsock_sys_socketpair(int family, int type, int proto, int nonblocking, sys_fd fds[2]);
+int lsock_sys_dup(sys_fd fd, sys_fd *copy);
+int lsock_sys_setnonblocking(sys_fd fd, int on);
 /* Makes a descriptor from elsewhere close-on-exec, in the mode wanted. */
-int sys_adopt(int fd, int nonblocking);
-int sys_close(int fd);
+int lsock_sys_adopt(sys_fd fd, int nonblocking);
+/* Closes 'fd' once: never retried, whatever it returns. */
+int lsock_sys_close(sys_fd fd);
+/* Whether 'fd' is in the range a Lua integer argument may name. */
+int lsock_sys_validfd(long long fd);
+
+/* ----------------------------------------------------------- connections */
+
+int lsock_sys_bind(sys_fd fd, const lsock_Addr *a);
+int lsock_sys_listen(sys_fd fd, int backlog);
+/* accept into *conn (close-on-exec, in the mode asked); the peer in *peer. */
+int lsock_sys_accept(sys_fd fd, lsock_Addr *peer, int nonblocking, sys_fd *conn);
+/* connect as the system does it: EINPROGRESS on a non-blocking socket. */
+int lsock_sys_connect(sys_fd fd, const lsock_Addr *a);
+/* The outcome of a connect in progress (SO_ERROR) in *err. */
+int lsock_sys_connecterror(sys_fd fd, int *err);
+int lsock_sys_shutdown(sys_fd fd, int how);
+/* getsockname (peer 0) or getpeername (peer 1). */
+int lsock_sys_getname(sys_fd fd, int peer, lsock_Addr *a);
+int lsock_sys_getsockopt(sys_fd fd, int level, int option, void *value, size_t *len);
+int lsock_sys_setsockopt(sys_fd fd, int level, int option, const void *value, size_t len);
+
+/* ------------------------------------------------------------------ data */
+
+/* One receive: from a connected socket, or with the sender in *from when
+   'from' is not NULL. The count in *n; a datagram longer than 'len' is cut
+   to 'len' (*n never exceeds it). */
+int lsock_sys_recv(sys_fd fd, void *buf, size_t len, int flags, lsock_Addr *from, size_t *n);
+/* One send, to 'to' when it is not NULL; lsock_sys_sendflags are added. */
+int lsock_sys_send(sys_fd fd, const void *buf, size_t len, int flags, const lsock_Addr *to,
+                   size_t *n);
+/* The size of the next datagram, without taking it (blocking as the
+   descriptor and 'flags' say): how a receive learns how much room a
+   datagram needs before it is taken. */
+int lsock_sys_nextsize(sys_fd fd, int flags, size_t *n);
 /* Bytes waiting to be read (the next datagram's size for datagram sockets). */
-int sys_pending(int fd, size_t *n);
-/* The system's text for 'err', in 'buf', safe from any thread. */
-const char *sys_strerror(int err, char *buf, size_t size);
+int lsock_sys_pending(sys_fd fd, size_t *n);
+
+/* --------------------------------------------------------------- waiting */
+
+/* poll() once for at most 'ms' milliseconds (-1: no limit): the number of
+   ready entries in *nready. EINTR is returned as it is: the caller owns
+   the deadline (wait.c). */
+int lsock_sys_poll(sys_pollfd *fds, size_t n, int ms, int *nready);
 /* The monotonic clock, in seconds. */
-double sys_now(void);
+double lsock_sys_now(void);
+/* Sleeps for 'seconds' at most (EINTR ends it early). */
+int lsock_sys_sleep(double seconds);
+
+/* ----------------------------------------------------------------- names */
+
+/* getaddrinfo: 0 or an EAI_* code; *syserr is the error number behind
+   EAI_SYSTEM. The list is freed with lsock_sys_freeaddrinfo. */
+int lsock_sys_getaddrinfo(const char *host, const char *service, const struct addrinfo *hints,
+                          struct addrinfo **res, int *syserr);
+void lsock_sys_freeaddrinfo(struct addrinfo *res);
+/* getnameinfo: 0 or an EAI_* code, as getaddrinfo. */
+int lsock_sys_getnameinfo(const lsock_Addr *a, char *host, size_t hostlen, char *serv,
+                          size_t servlen, int flags, int *syserr);
+int lsock_sys_gethostname(char *name, size_t size);
+/* inet_pton: 1 when 'text' is an address of 'family', else 0. */
+int lsock_sys_inet_pton(int family, const char *text, void *bin);
+/* inet_ntop into 'text'; 0 or an error number. */
+int lsock_sys_inet_ntop(int family, const void *bin, char *text, size_t size);
+
+/* ---------------------------------------------------------------- errors */
+
+/* The system's text for error number 'err', in 'buf', safe from any thread. */
+const char *lsock_sys_strerror(int err, char *buf, size_t size);
+/* The text of an EAI_* code. */
+const char *lsock_sys_gaistrerror(int code);
 
 #endif

@@ -1,118 +1,239 @@
 /*
 ** transfer.c — the data path of the socket object: recv, recvfrom, send,
-** sendall, sendto. Every call goes through sock_call, which tries the
-** system call first and waits only when it would block, so a socket in
-** timeout mode costs nothing extra while data flows.
+** sendall, sendto, and the receive and send-all loops makefile shares.
+** Every call goes through lsock_sock_call and the socket's transport: it
+** tries first and waits only when it would block, so a socket in timeout
+** mode costs nothing extra while data flows.
+**
+** Nothing taken from the kernel is lost: the result string is made in a
+** protected call, and when memory runs out there the bytes go to the
+** socket's stash, which the next receive returns first.
 */
-#include <errno.h>
-#include <poll.h>
 #include <string.h>
 
 #include "private.h"
-#include "sys.h"
 
-/* recv(n) with n above this asks the kernel how much is waiting, so a huge
-   n allocates what arrived, not n bytes. */
+/* recv(n) with n above this sizes its buffer by what is waiting, so a
+   huge n allocates what arrived, not n bytes. */
 #define RECV_DIRECT_MAX (64 * 1024)
 /* Reads up to this size go through a buffer on the C stack. */
 #define RECV_STACK_MAX 8192
-/* A datagram cannot be read in pieces: when none is waiting yet, a large
-   recv gets room for any datagram the default buffers let through. */
-#define RECV_DGRAM_MAX (256 * 1024)
+
+static void aux_initio(lsock_Io *io, const char *buf, size_t len, int flags) {
+  io->buf = (char *)buf; /* only receives write, and only into their buffers */
+  io->len = len;
+  io->flags = flags;
+  io->from = NULL;
+  io->to = NULL;
+  io->done = 0;
+  io->events = 0;
+}
+
+static int io_recv(lsock_Socket *s, lsock_Io *io) {
+  return s->transport->recv(s, io);
+}
+
+static int io_send(lsock_Socket *s, lsock_Io *io) {
+  return s->transport->send(s, io);
+}
+
+/* ------------------------------------------------------------ the stash */
+
+static int aux_hasstash(const lsock_Socket *s) {
+  return s->stash != NULL && s->stash->pos < s->stash->len;
+}
+
+static void aux_freestash(lua_State *L, lsock_Socket *s) {
+  void *ud;
+  lua_Alloc alloc = lua_getallocf(L, &ud);
+  alloc(ud, s->stash, offsetof(lsock_Stash, data) + s->stash->cap, 0);
+  s->stash = NULL;
+}
+
+/* The socket's buffer for a receive of 'len' bytes, raising when memory
+   is short (before anything is taken from the kernel). */
+static lsock_Stash *aux_rxbuffer(lua_State *L, lsock_Socket *s, size_t len) {
+  void *ud;
+  lua_Alloc alloc = lua_getallocf(L, &ud);
+  lsock_Stash *st;
+  if (s->stash != NULL) aux_freestash(L, s); /* a call that raised mid-way left it */
+  st = (lsock_Stash *)alloc(ud, NULL, 0, offsetof(lsock_Stash, data) + len);
+  if (st == NULL) luaL_error(L, "not enough memory");
+  st->cap = len;
+  st->len = st->pos = 0;
+  st->hasfrom = 0;
+  s->stash = st;
+  return st;
+}
+
+/* Takes up to 'len' bytes from the stash into 'buf' (a datagram whole or
+   cut, as the kernel would give it); returns the count. */
+static size_t aux_unstash(lua_State *L, lsock_Socket *s, char *buf, size_t len, lsock_Addr *from) {
+  lsock_Stash *st = s->stash;
+  size_t n = st->len - st->pos;
+  if (n > len) n = len;
+  memcpy(buf, st->data + st->pos, n);
+  if (from && st->hasfrom) *from = st->from;
+  st->pos += n;
+  if (st->pos >= st->len || s->type != SOCK_STREAM) aux_freestash(L, s);
+  return n;
+}
+
+/* The registry key of the function that makes a result string. */
+static const char PUSHBYTES_KEY = 0;
 
 typedef struct {
-  char *buf;
-  size_t len;
-  int flags;
-  lsock_Addr *from; /* NULL for recv/send */
-  const lsock_Addr *to;
-  size_t done;
-} io_Ctx;
+  const char *p;
+  size_t n;
+} aux_Bytes;
 
-static int io_recv(lsock_Socket *s, void *ctx) {
-  io_Ctx *c = (io_Ctx *)ctx;
-  ssize_t n;
-  if (c->from) {
-    c->from->len = sizeof c->from->u;
-    n = recvfrom(s->fd, c->buf, c->len, c->flags, &c->from->u.sa, &c->from->len);
-  } else {
-    n = recv(s->fd, c->buf, c->len, c->flags);
+static int aux_pushbytes(lua_State *L) {
+  const aux_Bytes *b = (const aux_Bytes *)lua_touserdata(L, 1);
+  lua_pushlstring(L, b->p, b->n);
+  return 1;
+}
+
+/* Pushes p[0..n) in a protected call (the function was made at open, so
+   fetching it allocates nothing): 0, or the error status with the error
+   on top, for the caller to put the bytes somewhere safe first. */
+static int aux_pushprotected(lua_State *L, const char *p, size_t n) {
+  aux_Bytes b;
+  b.p = p;
+  b.n = n;
+  lua_pushlightuserdata(L, (void *)&PUSHBYTES_KEY);
+  lua_rawget(L, LUA_REGISTRYINDEX);
+  lua_pushlightuserdata(L, &b);
+  return lua_pcall(L, 1, 1, 0);
+}
+
+/* Pushes the bytes a receive took from the kernel as its result. Should
+   memory run out, they are stashed and the error re-raised: bytes in the
+   socket's buffer stay there, others are copied to a new stash, which
+   only a second memory error can prevent. */
+static void aux_pushresult(lua_State *L, lsock_Socket *s, const char *p, size_t n,
+                           const lsock_Addr *from) {
+  lsock_Stash *st = s->stash;
+  int inbuffer = st != NULL && p == st->data;
+  if (aux_pushprotected(L, p, n) == 0) {
+    if (inbuffer) aux_freestash(L, s); /* at once: large buffers must not pile up */
+    return;
   }
-  if (n < 0) return errno;
-  /* with MSG_TRUNC the kernel reports a datagram's real size: keep what fits */
-  c->done = (size_t)n < c->len ? (size_t)n : c->len;
-  return 0;
+  if (!inbuffer) {
+    void *ud;
+    lua_Alloc alloc = lua_getallocf(L, &ud);
+    if (st != NULL) aux_freestash(L, s);
+    st = (lsock_Stash *)alloc(ud, NULL, 0, offsetof(lsock_Stash, data) + n);
+    if (st == NULL) lua_error(L);
+    st->cap = n;
+    memcpy(st->data, p, n);
+    s->stash = st;
+  }
+  st->pos = 0;
+  st->len = n;
+  st->hasfrom = from != NULL;
+  if (from) st->from = *from;
+  lua_error(L);
 }
 
-static int io_send(lsock_Socket *s, void *ctx) {
-  io_Ctx *c = (io_Ctx *)ctx;
-  int flags = c->flags | sys_sendflags;
-  ssize_t n = c->to ? sendto(s->fd, c->buf, c->len, flags, &c->to->u.sa, c->to->len)
-                    : send(s->fd, c->buf, c->len, flags);
-  if (n < 0) return errno;
-  c->done = (size_t)n;
-  return 0;
+/* Pushes up to 'len' stashed bytes as the result, consuming them only
+   once the string exists (a stream keeps the rest for the next call). */
+static void aux_pushstash(lua_State *L, lsock_Socket *s, size_t len, lsock_Addr *from) {
+  lsock_Stash *st = s->stash;
+  size_t n = st->len - st->pos;
+  if (n > len) n = len;
+  if (aux_pushprotected(L, st->data + st->pos, n) != 0) lua_error(L);
+  if (from && st->hasfrom) *from = st->from;
+  st->pos += n;
+  if (st->pos >= st->len || s->type != SOCK_STREAM) aux_freestash(L, s);
 }
 
-static void aux_initctx(io_Ctx *c, const char *buf, size_t len, int flags) {
-  c->buf = (char *)buf; /* only io_recv writes, and only into recv buffers */
-  c->len = len;
-  c->flags = flags;
-  c->from = NULL;
-  c->to = NULL;
-  c->done = 0;
+void lsock_transfer_open(lua_State *L) {
+  lua_pushlightuserdata(L, (void *)&PUSHBYTES_KEY);
+  lua_pushcfunction(L, aux_pushbytes);
+  lua_rawset(L, LUA_REGISTRYINDEX);
 }
 
-int sock_recv(lsock_Socket *s, char *buf, size_t len, int flags, double deadline, size_t *n) {
-  io_Ctx c;
+/* ------------------------------------------------------------- receive */
+
+int lsock_sock_recv(lua_State *L, lsock_Socket *s, char *buf, size_t len, int flags,
+                    double deadline, size_t *n) {
+  lsock_Io io;
   int err;
-  aux_initctx(&c, buf, len, flags);
-  err = sock_call(s, POLLIN, deadline, io_recv, &c);
-  *n = c.done;
+  if (aux_hasstash(s) && !(flags & MSG_PEEK)) {
+    *n = aux_unstash(L, s, buf, len, NULL);
+    return 0;
+  }
+  aux_initio(&io, buf, len, flags);
+  err = lsock_sock_call(L, s, io_recv, &io, deadline);
+  *n = io.done;
   return err;
 }
 
-int sock_send(lsock_Socket *s, const char *buf, size_t len, int flags, double deadline, size_t *n) {
-  io_Ctx c;
-  int err;
-  aux_initctx(&c, buf, len, flags);
-  err = sock_call(s, POLLOUT, deadline, io_send, &c);
-  *n = c.done;
-  return err;
+/* The size of the next datagram, waiting for one as the call may. */
+static int io_nextsize(lsock_Socket *s, lsock_Io *io) {
+  io->events = POLLIN;
+  return lsock_sys_nextsize(s->fd, s->timeout >= 0 ? io->flags | lsock_sys_dontwait : io->flags,
+                            &io->done);
 }
 
-/* The buffer size for recv(n): n, or for a large n what is waiting
-   (at least RECV_DIRECT_MAX, so a read that must wait still gets a chunk). */
-static size_t aux_recvsize(lsock_Socket *s, lua_Integer n) {
-  size_t pending, least = s->type == SOCK_STREAM ? RECV_DIRECT_MAX : RECV_DGRAM_MAX;
-  if (n <= RECV_DIRECT_MAX) return (size_t)n;
-  if (sys_pending(s->fd, &pending) != 0 || pending < least) pending = least;
+/* The buffer size for recv(n) on a stream: n, or for a large n what is
+   waiting (at least RECV_DIRECT_MAX, so a read that must wait still gets
+   a chunk). MSG_WAITALL asks for all n, as the system will wait for it. */
+static size_t aux_streamsize(lsock_Socket *s, lua_Integer n, int flags) {
+  size_t pending;
+  if (n <= RECV_DIRECT_MAX || (flags & MSG_WAITALL)) return (size_t)n;
+  if (lsock_sys_pending(s->fd, &pending) != 0 || pending < RECV_DIRECT_MAX)
+    pending = RECV_DIRECT_MAX;
   return pending < (size_t)n ? pending : (size_t)n;
 }
 
+/* recv and recvfrom. A datagram cannot be read in pieces, so a large
+   receive on a datagram socket first learns the next one's size (after
+   waiting for it, if it must) and only then makes room. */
 static int aux_recv(lua_State *L, int withaddr) {
-  lsock_Socket *s = sock_self(L);
+  lsock_Socket *s = lsock_sock_self(L);
   lua_Integer want = luaL_checkinteger(L, 2);
-  int flags = (int)luaL_optinteger(L, 3, 0), err;
-  compat_Scratch scratch;
+  int flags = lsock_opt_int(L, 3, 0), err;
+  double deadline = lsock_sock_deadline(s, flags);
   char onstack[RECV_STACK_MAX];
   lsock_Addr from;
-  io_Ctx c;
+  lsock_Io io;
   luaL_argcheck(L, want >= 0, 2, "negative buffersize");
   if (want == 0 && !withaddr) { /* as CPython: no system call, no wait */
     lua_pushliteral(L, "");
     return 1;
   }
-  aux_initctx(&c, NULL, aux_recvsize(s, want), flags);
-  c.from = withaddr ? &from : NULL;
-  /* small reads (requests, datagrams) use the C stack: no allocation
-     beyond the result string itself */
-  c.buf = c.len <= RECV_STACK_MAX ? onstack : compat_scratch_start(L, &scratch, c.len);
-  err = sock_call(s, POLLIN, sock_deadline(s, flags), io_recv, &c);
-  if (err) return result_fail(L, err);
-  if (c.buf == onstack) lua_pushlstring(L, onstack, c.done);
-  else compat_scratch_push(L, &scratch, c.done);
-  return withaddr ? 1 + addr_push(L, &from.u.sa, from.len) : 1;
+  luaL_checkstack(L, 8, NULL); /* before any byte is taken */
+  from.len = 0;
+  aux_initio(&io, onstack, (size_t)want, flags);
+  io.from = withaddr ? &from : NULL;
+  if (aux_hasstash(s) && !(flags & MSG_PEEK)) {
+    /* what a memory error left behind comes first, with its sender */
+    aux_pushstash(L, s, io.len, withaddr ? &from : NULL);
+    return withaddr ? 1 + lsock_addr_push(L, &from) : 1;
+  }
+  for (;;) {
+    int sized = 0;
+    io.buf = onstack;
+    if (s->type == SOCK_STREAM) io.len = aux_streamsize(s, want, flags);
+    else if (want > RECV_DIRECT_MAX) {
+      io.len = (size_t)want;
+      if ((err = lsock_sock_call(L, s, io_nextsize, &io, deadline)) != 0)
+        return lsock_result_fail(L, err);
+      io.len = io.done < (size_t)want ? io.done : (size_t)want;
+      if (io.len == 0) io.len = 1; /* an empty datagram still needs a receive */
+      sized = 1;
+    }
+    /* small reads (requests, datagrams) use the C stack: no allocation
+       beyond the result string itself */
+    if (io.len > RECV_STACK_MAX) io.buf = aux_rxbuffer(L, s, io.len)->data;
+    /* a sized datagram is there now: no wait, unless another reader took it */
+    err = lsock_sock_call(L, s, io_recv, &io, sized ? LSOCK_NOWAIT : deadline);
+    if (!(sized && (err == EAGAIN || err == EWOULDBLOCK) && deadline != LSOCK_NOWAIT)) break;
+  }
+  if (err) return lsock_result_fail(L, err);
+  aux_pushresult(L, s, io.buf, io.done, withaddr ? &from : NULL);
+  return withaddr ? 1 + lsock_addr_push(L, &from) : 1;
 }
 
 static int t_recv(lua_State *L) {
@@ -123,61 +244,73 @@ static int t_recvfrom(lua_State *L) {
   return aux_recv(L, 1);
 }
 
+/* ---------------------------------------------------------------- send */
+
+int lsock_sock_sendall(lua_State *L, lsock_Socket *s, const char *p, size_t len, int flags,
+                       double deadline, size_t *sent) {
+  lsock_Io io;
+  *sent = 0;
+  while (*sent < len) {
+    int err;
+    aux_initio(&io, p + *sent, len - *sent, flags);
+    if ((err = lsock_sock_call(L, s, io_send, &io, deadline)) != 0) return err;
+    *sent += io.done;
+  }
+  return 0;
+}
+
 static int t_send(lua_State *L) {
-  lsock_Socket *s = sock_self(L);
-  size_t len, n;
+  lsock_Socket *s = lsock_sock_self(L);
+  size_t len;
   const char *data = luaL_checklstring(L, 2, &len);
-  int flags = (int)luaL_optinteger(L, 3, 0);
-  int err = sock_send(s, data, len, flags, sock_deadline(s, flags), &n);
-  if (err) return result_fail(L, err);
-  lua_pushinteger(L, (lua_Integer)n);
+  int flags = lsock_opt_int(L, 3, 0), err;
+  lsock_Io io;
+  aux_initio(&io, data, len, flags);
+  if ((err = lsock_sock_call(L, s, io_send, &io, lsock_sock_deadline(s, flags))) != 0)
+    return lsock_result_fail(L, err);
+  lua_pushinteger(L, (lua_Integer)io.done);
   return 1;
 }
 
 /* sendall: one deadline for the whole call; on failure the fourth value
    says how much went out, so nothing is lost track of. */
 static int t_sendall(lua_State *L) {
-  lsock_Socket *s = sock_self(L);
-  size_t len, sent = 0, n;
+  lsock_Socket *s = lsock_sock_self(L);
+  size_t len, sent;
   const char *data = luaL_checklstring(L, 2, &len);
-  int flags = (int)luaL_optinteger(L, 3, 0);
-  double deadline = sock_deadline(s, flags);
-  while (sent < len) {
-    int err = sock_send(s, data + sent, len - sent, flags, deadline, &n);
-    if (err) {
-      result_fail(L, err);
-      lua_pushinteger(L, (lua_Integer)sent);
-      return 4;
-    }
-    sent += n;
+  int flags = lsock_opt_int(L, 3, 0);
+  int err = lsock_sock_sendall(L, s, data, len, flags, lsock_sock_deadline(s, flags), &sent);
+  if (err) {
+    lsock_result_fail(L, err);
+    lua_pushinteger(L, (lua_Integer)sent);
+    return 4;
   }
-  lua_pushboolean(L, 1);
-  return 1;
+  return lsock_result_ok(L);
 }
 
 static int t_sendto(lua_State *L) {
-  lsock_Socket *s = sock_self(L);
+  lsock_Socket *s = lsock_sock_self(L);
   size_t len;
   const char *data = luaL_checklstring(L, 2, &len);
   int flags = 0, addrarg = 3, next, err;
   lsock_Addr to;
-  io_Ctx c;
+  lsock_Io io;
   /* sendto(data, address) or sendto(data, flags, address): an address
      never starts with a number */
   if (lua_type(L, 3) == LUA_TNUMBER) {
-    flags = (int)luaL_checkinteger(L, 3);
+    flags = lsock_check_int(L, 3);
     addrarg = 4;
   }
-  if (!addr_check(L, addrarg, s->family, s->type, &to, &next)) return 3;
-  aux_initctx(&c, data, len, flags);
-  c.to = &to;
-  err = sock_call(s, POLLOUT, sock_deadline(s, flags), io_send, &c);
-  if (err) return result_fail(L, err);
-  lua_pushinteger(L, (lua_Integer)c.done);
+  if (!lsock_addr_check(L, addrarg, s->family, s->type, &to, &next)) return 3;
+  aux_initio(&io, data, len, flags);
+  io.to = &to;
+  if ((err = lsock_sock_call(L, s, io_send, &io, lsock_sock_deadline(s, flags))) != 0)
+    return lsock_result_fail(L, err);
+  lua_pushinteger(L, (lua_Integer)io.done);
   return 1;
 }
 
-const luaL_Reg transfer_methods[] = {
+const luaL_Reg lsock_transfer_methods[] = {
   {"recv", t_recv},
   {"recvfrom", t_recvfrom},
   {"send", t_send},

@@ -1,50 +1,124 @@
 /*
-** wait.c — deadlines and the one way lsock waits for a descriptor.
-** poll() rather than select(): it takes descriptors of any number, so there
-** is no FD_SETSIZE ceiling. Deadlines are absolute times on the monotonic
-** clock, so a signal that interrupts poll() (EINTR) is simply waited
-** through with what is left, and a clock set by an administrator changes
-** nothing.
+** wait.c — deadlines, the one wait engine, and the waiter of each Lua
+** state. Deadlines are absolute times on the monotonic clock, so a signal
+** that interrupts a wait (EINTR) is simply waited through with what is
+** left, a poll that wakes early waits again for the rest, and a clock set
+** by an administrator changes nothing. lsock_wait_until is the only loop
+** that waits: single descriptors (lsock_wait_fd), lsock.select and the
+** poller all call it with their own "poll once" function.
+**
+** The waiter is where a call that must wait decides how: block here, or,
+** inside a coroutine of a state that installed one with lsock.setwaiter,
+** hand (descriptor, events, deadline) to it — a scheduler's hook that may
+** run other work before it returns — and retry the call afterwards.
 */
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <poll.h>
 
 #include "private.h"
-#include "sys.h"
 
-double wait_deadline(double timeout) {
-  return timeout > 0 ? sys_now() + timeout : WAIT_NEVER;
+/* The registry key of the state's waiter. */
+static const char WAITER_KEY[] = "lsock.waiter";
+
+double lsock_wait_deadline(double timeout) {
+  if (timeout < 0) return HUGE_VAL;
+  if (timeout == 0) return LSOCK_NOWAIT;
+  return lsock_sys_now() + timeout;
 }
 
-int wait_remaining_ms(double deadline) {
+int lsock_wait_remaining_ms(double deadline) {
   double left;
   if (isinf(deadline)) return -1;
-  left = (deadline - sys_now()) * 1000.0;
+  left = (deadline - lsock_sys_now()) * 1000.0;
   if (left <= 0) return 0;
   /* round up: waking a fraction of a millisecond early would spin */
   left = ceil(left);
   return left > (double)INT_MAX ? INT_MAX : (int)left;
 }
 
-int wait_fd(int fd, int events, double deadline) {
-  struct pollfd p;
-  p.fd = fd;
-  p.events = (short)events;
+int lsock_wait_until(lsock_PollFn poll, void *set, double deadline, int *nready) {
   for (;;) {
-    int ms = wait_remaining_ms(deadline), r;
-    p.revents = 0;
-    r = poll(&p, 1, ms);
-    if (r > 0) {
-      /* an error or hang-up makes the call itself report what happened */
-      if (p.revents & POLLNVAL) return EBADF;
+    int n = 0, err = poll(set, lsock_wait_remaining_ms(deadline), &n);
+    if (err == 0 && n > 0) {
+      *nready = n;
       return 0;
     }
-    if (r == 0) {
-      if (ms == 0 || sys_now() >= deadline) return LSOCK_TIMEOUT;
-      continue; /* woke early: wait for the rest */
+    /* EAGAIN: some systems' poll lacks memory for a moment */
+    if (err != 0 && err != EINTR && err != EAGAIN) return err;
+    if (lsock_sys_now() >= deadline) {
+      *nready = 0;
+      return LSOCK_TIMEOUT;
     }
-    if (errno != EINTR && errno != EAGAIN) return errno;
   }
+}
+
+static int aux_pollone(void *set, int ms, int *nready) {
+  return lsock_sys_poll((sys_pollfd *)set, 1, ms, nready);
+}
+
+int lsock_wait_fd(sys_fd fd, int events, double deadline) {
+  sys_pollfd p;
+  int n, err;
+  p.fd = fd;
+  p.events = (short)events;
+  p.revents = 0;
+  if ((err = lsock_wait_until(aux_pollone, &p, deadline, &n)) != 0) return err;
+  /* an error or hang-up makes the call itself report what happened */
+  return (p.revents & POLLNVAL) ? EBADF : 0;
+}
+
+/* --------------------------------------------------------------- waiter */
+
+int lsock_wait_pushwaiter(lua_State *L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, WAITER_KEY);
+  if (lua_isfunction(L, -1)) {
+    /* the main thread cannot yield: a waiter serves coroutines only */
+    int ismain = lua_pushthread(L);
+    lua_pop(L, 1);
+    if (!ismain) return 1;
+  }
+  lua_pop(L, 1);
+  return 0;
+}
+
+void lsock_wait_callwaiter(lua_State *L, double deadline) {
+  if (isinf(deadline)) lua_pushnil(L);
+  else lua_pushnumber(L, (lua_Number)deadline);
+  lua_call(L, 3, 0);
+}
+
+int lsock_wait_for(lua_State *L, sys_fd fd, int events, double deadline) {
+  /* on every round: a descriptor that looks ready while the call keeps
+     saying it would block must not make the deadline unreachable */
+  if (lsock_sys_now() >= deadline) return LSOCK_TIMEOUT;
+  if (L != NULL && lsock_wait_pushwaiter(L)) {
+    lua_pushinteger(L, (lua_Integer)fd);
+    lua_pushinteger(L, events);
+    lsock_wait_callwaiter(L, deadline);
+    return 0;
+  }
+  return lsock_wait_fd(fd, events, deadline);
+}
+
+/* lsock.setwaiter(fn): fn, or nil to remove it. */
+static int w_setwaiter(lua_State *L) {
+  if (!lua_isnoneornil(L, 1)) luaL_checktype(L, 1, LUA_TFUNCTION);
+  lua_settop(L, 1);
+  lua_setfield(L, LUA_REGISTRYINDEX, WAITER_KEY);
+  return lsock_result_ok(L);
+}
+
+static int w_monotonic(lua_State *L) {
+  lua_pushnumber(L, (lua_Number)lsock_sys_now());
+  return 1;
+}
+
+static const luaL_Reg wait_functions[] = {
+  {"setwaiter", w_setwaiter},
+  {"monotonic", w_monotonic},
+  {NULL, NULL}
+};
+
+void lsock_wait_open_functions(lua_State *L) {
+  luaL_setfuncs(L, wait_functions, 0);
 }

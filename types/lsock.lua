@@ -382,6 +382,22 @@ function lsock.getdefaulttimeout() end
 ---@return true
 function lsock.setdefaulttimeout(timeout) end
 
+---Seconds on the monotonic clock, the clock of every deadline (a float).
+---@return number
+function lsock.monotonic() end
+
+---Installs a waiter for a foreign scheduler: inside any coroutine of this
+---Lua state, a call that would wait calls `fn(fd, events, deadline)`
+---instead and retries when it returns. `events` is `lsock.POLLIN` and/or
+---`lsock.POLLOUT`; `deadline` is absolute on `lsock.monotonic()`'s clock,
+---or `nil` for none. A wait on several descriptors (`select`, a poller
+---without a descriptor of its own) passes a table `{[fd] = events}` as
+---`fd` and `nil` as `events`. `nil` removes the waiter. Outside coroutines
+---calls wait as before.
+---@param fn fun(fd: integer|table<integer, integer>, events: integer?, deadline: number?)?
+---@return true
+function lsock.setwaiter(fn) end
+
 ---A new poller: a persistent set of descriptors kept by the kernel (epoll,
 ---kqueue, or poll).
 ---

@@ -1,8 +1,8 @@
 /*
 ** fuzz_addr.c — a libFuzzer target for lsock's address code: reading an
-** address from Lua values (addr_check: multiple values or a table, for
-** AF_INET, AF_INET6, AF_UNIX), writing one back (addr_push, addr_pushtable,
-** addr_addtext) from arbitrary sockaddr bytes and lengths, and the name
+** address from Lua values (lsock_addr_check: multiple values or a table, for
+** AF_INET, AF_INET6, AF_UNIX), writing one back (lsock_addr_push, _pushtable,
+** _addtext) from arbitrary sockaddr bytes and lengths, and the name
 ** functions that parse text (inet_pton, inet_ntop, getnameinfo,
 ** getaddrinfo, htons...). Built with -fsanitize=fuzzer,address,undefined by
 ** `make fuzz`. getaddrinfo is wrapped (-Wl,--wrap=getaddrinfo) to add
@@ -82,7 +82,7 @@ static void pushfield(lua_State *L, const Field *f, int kind) {
 
 static const int families[] = {AF_INET, AF_INET6, AF_UNIX};
 
-/* addr_check on fields as values or as one table, then the result back. */
+/* lsock_addr_check on fields as values or as one table, then the result back. */
 static int fz_check(lua_State *L) {
   const uint8_t *p = (const uint8_t *)lua_touserdata(L, 1);
   size_t n = (size_t)lua_tointeger(L, 2);
@@ -102,17 +102,17 @@ static int fz_check(lua_State *L) {
     for (i = 0; i < nf; i++) pushfield(L, &f[i], (i == 1 || i == 2) ? 1 : (variant >> 3) + i);
   }
   base = lua_gettop(L);
-  if (!addr_check(L, 1, family, SOCK_STREAM, &a, &next)) return 0;
+  if (!lsock_addr_check(L, 1, family, SOCK_STREAM, &a, &next)) return 0;
   if (lua_gettop(L) != base) __builtin_trap(); /* it must leave the stack as it found it */
-  addr_push(L, &a.u.sa, a.len);
-  addr_pushtable(L, &a.u.sa, a.len);
+  lsock_addr_push(L, &a);
+  lsock_addr_pushtable(L, &a);
   luaL_buffinit(L, &b);
-  addr_addtext(&b, &a.u.sa, a.len);
+  lsock_addr_addtext(&b, &a);
   luaL_pushresult(&b);
   return 0;
 }
 
-/* addr_push, addr_pushtable, addr_addtext on raw bytes of any length. */
+/* lsock_addr_push, _pushtable and _addtext on raw bytes of any length. */
 static int fz_push(lua_State *L) {
   const uint8_t *p = (const uint8_t *)lua_touserdata(L, 1);
   size_t n = (size_t)lua_tointeger(L, 2), copy;
@@ -126,10 +126,11 @@ static int fz_push(lua_State *L) {
   a.u.sa.sa_family = (sa_family_t)(p[0] < 200 ? families[p[0] % 3] : p[0]);
   /* a length the kernel could give back: never more than the storage */
   len = (socklen_t)(p[1] % (sizeof a.u + 1));
-  addr_push(L, &a.u.sa, len);
-  addr_pushtable(L, &a.u.sa, len);
+  a.len = len;
+  lsock_addr_push(L, &a);
+  lsock_addr_pushtable(L, &a);
   luaL_buffinit(L, &b);
-  addr_addtext(&b, &a.u.sa, len);
+  lsock_addr_addtext(&b, &a);
   luaL_pushresult(&b);
   return 0;
 }
