@@ -46,7 +46,7 @@ static int c_fromfd(lua_State *L) {
   lsock_Socket *s;
   sys_fd copy;
   int err;
-  luaL_argcheck(L, compat_isinteger(L, 1) && lsock_sys_validfd((long long)fd), 1,
+  luaL_argcheck(L, compat_isinteger(L, 1) && lsock_sys_validfd((double)fd), 1,
                 "invalid file descriptor");
   s = lsock_sock_newclosed(L, family, type, proto);
   if ((err = lsock_sys_dup((sys_fd)fd, &copy)) != 0) return lsock_result_fail(L, err);

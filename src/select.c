@@ -49,7 +49,7 @@ static int aux_indexable(lua_State *L, int idx) {
 /* A descriptor number from Lua (an integer or what fileno returned). */
 static sys_fd aux_fdnumber(lua_State *L, int idx, int arg, const char *what) {
   lua_Number n = lua_tonumber(L, idx);
-  if (!compat_isinteger(L, idx) || !lsock_sys_validfd((long long)n))
+  if (!compat_isinteger(L, idx) || !lsock_sys_validfd((double)n))
     luaL_argerror(L, arg, lua_pushfstring(L, "%s must be a non-negative integer, got %f", what,
                                            (double)n));
   return (sys_fd)lua_tointeger(L, idx);

@@ -172,7 +172,7 @@ static int m_close(lua_State *L) {
   lua_Integer fd = luaL_checkinteger(L, 1);
   int err;
   /* 5.1's luaL_checkinteger truncates: close(1.5) must not close fd 1 */
-  luaL_argcheck(L, compat_isinteger(L, 1) && lsock_sys_validfd((long long)fd), 1,
+  luaL_argcheck(L, compat_isinteger(L, 1) && lsock_sys_validfd((double)fd), 1,
                 "invalid file descriptor");
   err = lsock_sys_close((sys_fd)fd);
   if (err) return lsock_result_fail(L, err);
@@ -412,22 +412,28 @@ int lsock_sock_connect(lua_State *L, lsock_Socket *s, const lsock_Addr *a) {
   }
 }
 
-static int s_connect(lua_State *L) {
+/* connect and connect_ex: the address at 2, then the connect. Returns 1
+   with its outcome in *err, or 0 when the address did not resolve (nil,
+   message, code pushed). */
+static int aux_connectarg(lua_State *L, int *err) {
   lsock_Socket *s = lsock_sock_self(L);
   lsock_Addr a;
-  int next, err;
-  if (!lsock_addr_check(L, 2, s->family, s->type, &a, &next)) return 3;
-  err = lsock_sock_connect(L, s, &a);
+  int next;
+  if (!lsock_addr_check(L, 2, s->family, s->type, &a, &next)) return 0;
+  *err = lsock_sock_connect(L, s, &a);
+  return 1;
+}
+
+static int s_connect(lua_State *L) {
+  int err;
+  if (!aux_connectarg(L, &err)) return 3;
   if (err) return lsock_result_fail(L, err);
   return lsock_result_ok(L);
 }
 
 static int s_connect_ex(lua_State *L) {
-  lsock_Socket *s = lsock_sock_self(L);
-  lsock_Addr a;
-  int next, err;
-  if (!lsock_addr_check(L, 2, s->family, s->type, &a, &next)) return 3;
-  err = lsock_sock_connect(L, s, &a);
+  int err;
+  if (!aux_connectarg(L, &err)) return 3;
   lua_pushinteger(L, err == LSOCK_TIMEOUT ? ETIMEDOUT : err);
   return 1;
 }

@@ -64,7 +64,7 @@ int lsock_sys_adopt(sys_fd fd, int nonblocking);
 /* Closes 'fd' once: never retried, whatever it returns. */
 int lsock_sys_close(sys_fd fd);
 /* Whether 'fd' is in the range a Lua integer argument may name. */
-int lsock_sys_validfd(long long fd);
+int lsock_sys_validfd(double fd);
 
 /* ----------------------------------------------------------- connections */
 

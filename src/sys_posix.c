@@ -104,8 +104,8 @@ int lsock_sys_close(sys_fd fd) {
   return 0;
 }
 
-int lsock_sys_validfd(long long fd) {
-  return fd >= 0 && fd <= INT_MAX;
+int lsock_sys_validfd(double fd) {
+  return fd >= 0 && fd <= (double)INT_MAX;
 }
 
 /* ----------------------------------------------------------- connections */

@@ -181,10 +181,47 @@ static int io_nextsize(lsock_Socket *s, lsock_Io *io) {
    a chunk). MSG_WAITALL asks for all n, as the system will wait for it. */
 static size_t aux_streamsize(lsock_Socket *s, lua_Integer n, int flags) {
   size_t pending;
-  if (n <= RECV_DIRECT_MAX || (flags & MSG_WAITALL)) return (size_t)n;
+  if (n <= RECV_DIRECT_MAX) return (size_t)n;
+  if (flags & MSG_WAITALL) return RECV_DIRECT_MAX; /* aux_recvall grows it */
   if (lsock_sys_pending(s->fd, &pending) != 0 || pending < RECV_DIRECT_MAX)
     pending = RECV_DIRECT_MAX;
   return pending < (size_t)n ? pending : (size_t)n;
+}
+
+/* MSG_WAITALL on a stream wants all 'want' bytes, as the system waits for
+   them, but memory follows what arrives: the socket's buffer doubles each
+   time a receive fills it. The bytes already in it are marked stashed
+   before it grows, so a memory error there loses nothing. Returns 0 with
+   the count in io->done, or an error with nothing received. */
+static int aux_recvall(lua_State *L, lsock_Socket *s, lsock_Io *io, size_t want, double deadline) {
+  lsock_Stash *st = aux_rxbuffer(L, s, io->len);
+  size_t done = 0;
+  for (;;) {
+    int err;
+    io->buf = st->data + done;
+    io->len = st->cap - done;
+    err = lsock_sock_call(L, s, io_recv, io, deadline);
+    if (err && done == 0) return err;
+    if (err) break; /* what arrived is the result, as the system gives it */
+    done += io->done;
+    if (io->done == 0 || done == want) break;
+    if (done == st->cap) {
+      void *ud;
+      lua_Alloc alloc = lua_getallocf(L, &ud);
+      size_t ncap = st->cap > want / 2 ? want : 2 * st->cap;
+      lsock_Stash *nst;
+      st->len = done;
+      nst = (lsock_Stash *)alloc(ud, st, offsetof(lsock_Stash, data) + st->cap,
+                                 offsetof(lsock_Stash, data) + ncap);
+      if (nst == NULL) luaL_error(L, "not enough memory"); /* the bytes stay stashed */
+      nst->len = 0;
+      nst->cap = ncap;
+      s->stash = st = nst;
+    }
+  }
+  io->buf = st->data;
+  io->done = done;
+  return 0;
 }
 
 /* recv and recvfrom. A datagram cannot be read in pieces, so a large
@@ -223,6 +260,10 @@ static int aux_recv(lua_State *L, int withaddr) {
       io.len = io.done < (size_t)want ? io.done : (size_t)want;
       if (io.len == 0) io.len = 1; /* an empty datagram still needs a receive */
       sized = 1;
+    }
+    if (s->type == SOCK_STREAM && (flags & MSG_WAITALL) && want > RECV_DIRECT_MAX) {
+      err = aux_recvall(L, s, &io, (size_t)want, deadline);
+      break;
     }
     /* small reads (requests, datagrams) use the C stack: no allocation
        beyond the result string itself */
