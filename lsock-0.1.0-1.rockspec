@@ -19,18 +19,22 @@ a persistent poller (epoll). Works on Lua 5.1 to 5.4 and LuaJIT.
 dependencies = {
    "lua >= 5.1, < 5.5",
 }
+-- The Makefile holds the sources and the flags: `make rock` builds under
+-- build/rock with luarocks' compiler, flags and Lua headers (./lsock.so,
+-- the checkout's own build, is left alone), `make rock-install` installs.
 build = {
-   type = "builtin",
-   modules = {
-      lsock = {
-         sources = {
-            "src/addr.c", "src/const.c", "src/create.c", "src/file.c",
-            "src/lsock.c", "src/poller.c", "src/poller_epoll.c", "src/poller_poll.c",
-            "src/select.c", "src/socket.c", "src/sys.c", "src/transfer.c", "src/wait.c",
-         },
-         defines = { "_POSIX_C_SOURCE=200809L", "_DEFAULT_SOURCE" },
-         incdirs = { "src" },
-      },
+   type = "make",
+   build_target = "rock",
+   build_variables = {
+      CC = "$(CC)",
+      CFLAGS = "$(CFLAGS)",
+      LIBFLAG = "$(LIBFLAG)",
+      LUA_INCDIR = "$(LUA_INCDIR)",
+      LUA_BIN = "$(LUA)",
+   },
+   install_target = "rock-install",
+   install_variables = {
+      INST_LIBDIR = "$(LIBDIR)",
    },
    copy_directories = { "docs", "examples" },
 }

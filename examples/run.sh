@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs every examples/*.lua with the built ./lsock.so and prints TAP: one
+# Runs every examples/*.lua with the checkout's lsock.so and prints TAP: one
 # "ok N - name" per example that exits 0 within the time limit.
 # Environment: LUA_BIN (default lua5.4), EXAMPLE_TIMEOUT (seconds, default 30).
 # An example may name the interpreters it needs on a line of its own:
@@ -11,9 +11,10 @@ if [ ! -f lsock.so ]; then
   echo "not ok 1 - ./lsock.so is built (run make first)"
   exit 1
 fi
-# The versioned variables win over LUA_CPATH in Lua 5.2+: set them all.
-LUA_CPATH="./?.so"; LUA_CPATH_5_2=$LUA_CPATH; LUA_CPATH_5_3=$LUA_CPATH; LUA_CPATH_5_4=$LUA_CPATH
-export LUA_CPATH LUA_CPATH_5_2 LUA_CPATH_5_3 LUA_CPATH_5_4
+# the checkout's lsock.so by absolute path, and no other (tests/lib.sh)
+. tests/lib.sh
+lsock_cpath "$ROOT"
+lsock_check "$LUA_BIN" || exit 1
 ver=$("$LUA_BIN" -e 'print((_VERSION:gsub("Lua ", "")))' 2>/dev/null)
 case "$LUA_BIN" in *luajit*) ver=jit ;; esac
 log=${TMPDIR:-/tmp}/lsock-example.$$

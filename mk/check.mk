@@ -1,4 +1,4 @@
-# mk/check.mk — the checks of issue 6, beyond `make test`:
+# mk/check.mk — the checks beyond `make test`:
 #   make sanitize   every spec (and a short fuzz run) in an ASan+UBSan host
 #   make valgrind   every spec under memcheck
 #   make fuzz       the Lua-level fuzzer (>= 200,000 calls, in the ASan host)
@@ -9,12 +9,12 @@
 # sources and Lua 5.4 linked into one binary; busted runs in it as it runs
 # in lua5.4. Reports go to files under build/check/reports, and a run that
 # leaves one fails, whoever printed it (busted, or a child process).
+# lsock's sources are compiled with the Makefile's LSOCK_CFLAGS.
 
 CHECK_DIR   := build/check
 CHECK_CC    ?= clang
-LUA54_CFLAGS := $(or $(shell pkg-config --cflags lua5.4 2>/dev/null),-I/usr/include/lua5.4)
-LUA54_A     ?= $(firstword $(wildcard /usr/lib/*/liblua5.4.a /usr/lib/liblua5.4.a /usr/local/lib/liblua5.4.a /usr/local/lib/liblua.a))
-CHECK_STD   := -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(LUA54_CFLAGS) $(POLLER_CFLAGS)
+LUA54_A     ?= $(call lua_static,lua5.4,liblua5.4.a)
+CHECK_STD    = $(LSOCK_CFLAGS) $(call pc_cflags,lua5.4)
 SAN_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=all
 # -Wl,-E exports the Lua API from the host, for the C modules busted loads.
@@ -28,7 +28,6 @@ SAN_ENV     := ASAN_OPTIONS=halt_on_error=1:abort_on_error=0:detect_leaks=1:stri
 FUZZ_CALLS  ?= 200000
 FUZZ_SEED   ?= 20261124
 FUZZ_SECONDS ?= 60
-BUSTED_SPEC := -o TAP --helper=spec/helper.lua spec
 VALGRIND    := valgrind --tool=memcheck --error-exitcode=99 --leak-check=full \
                --errors-for-leak-kinds=definite --show-leak-kinds=definite \
                --track-fds=no --num-callers=30 --suppressions=tests/check/valgrind.supp
@@ -47,17 +46,23 @@ $(SAN_HOST): tests/check/luahost.c $(SRCS) src/*.h | $(CHECK_DIR)
 
 san-host: $(SAN_HOST)
 
+# "N passed, N failed, N skipped" of a busted TAP log (tests/lib.sh).
+TAP_SUMMARY = . tests/lib.sh && tap_summary
+
 # Fails when any process of the run left a sanitizer report.
 CHECK_NO_REPORTS = if ls $(REPORTS)/* >/dev/null 2>&1; then \
 	  echo "sanitizer reports:"; cat $(REPORTS)/*; exit 1; fi
 
+# busted runs the specs as tests/run.sh does (lsock_busted, tests/lib.sh):
+# the run fails unless require "lsock" gets LSOCK_SO, here the copy linked
+# into the host (preload) or the checkout's lsock.so.
 sanitize: check-deps $(SAN_HOST)
 	@rm -rf $(REPORTS) && mkdir -p $(REPORTS)
 	@echo "== specs under ASan+UBSan ($(SAN_HOST))"
-	@$(SAN_ENV) busted --lua=$(abspath $(SAN_HOST)) $(BUSTED_SPEC) > $(CHECK_DIR)/sanitize.log 2>&1; rc=$$?; \
+	@. tests/lib.sh && export $(SAN_ENV) LSOCK_SO=preload && lsock_busted $(abspath $(SAN_HOST)) spec > $(CHECK_DIR)/sanitize.log 2>&1; rc=$$?; \
 	  tail -n 3 $(CHECK_DIR)/sanitize.log; grep '^not ok' -A8 $(CHECK_DIR)/sanitize.log | head -60; \
 	  $(CHECK_NO_REPORTS); \
-	  echo "ok: $$(grep -c '^ok ' $(CHECK_DIR)/sanitize.log) specs passed, $$(grep -c '^not ok ' $(CHECK_DIR)/sanitize.log) failed, 0 sanitizer reports"; \
+	  echo "ok: $$($(TAP_SUMMARY) $(CHECK_DIR)/sanitize.log), 0 sanitizer reports"; \
 	  exit $$rc
 	@echo "== fuzz.lua, 20,000 calls under ASan+UBSan"
 	@mkdir -p $(CHECK_DIR)/fuzz-cwd && cd $(CHECK_DIR)/fuzz-cwd && $(SAN_ENV) timeout 600 \
@@ -80,10 +85,10 @@ valgrind: check-deps | $(CHECK_DIR)
 	@printf '#!/bin/sh\nexec $(VALGRIND) --child-silent-after-fork=yes --log-file=$(abspath $(CHECK_DIR))/valgrind.%%p.log lua5.4 "$$@"\n' > $(CHECK_DIR)/vglua
 	@chmod +x $(CHECK_DIR)/vglua
 	@echo "== specs under valgrind memcheck"
-	@busted --lua=$(abspath $(CHECK_DIR))/vglua $(VG_FILTER) $(BUSTED_SPEC) > $(CHECK_DIR)/valgrind.out 2>&1; rc=$$?; \
+	@. tests/lib.sh && export LSOCK_SO=$(CURDIR)/lsock.so && lsock_busted $(abspath $(CHECK_DIR))/vglua $(VG_FILTER) spec > $(CHECK_DIR)/valgrind.out 2>&1; rc=$$?; \
 	  tail -n 1 $(CHECK_DIR)/valgrind.out; grep '^not ok' -A8 $(CHECK_DIR)/valgrind.out | head -60; \
 	  grep -h 'ERROR SUMMARY\|definitely lost' $(CHECK_DIR)/valgrind.*.log; \
-	  echo "ok: $$(grep -c '^ok ' $(CHECK_DIR)/valgrind.out) specs passed, $$(grep -c '^not ok ' $(CHECK_DIR)/valgrind.out) failed"; \
+	  echo "ok: $$($(TAP_SUMMARY) $(CHECK_DIR)/valgrind.out)"; \
 	  exit $$rc
 
 # libFuzzer on the address code, with getaddrinfo made numeric-only.
@@ -113,5 +118,6 @@ fuzz: check-deps $(SAN_HOST) $(ADDR_FUZZER)
 # 10,000 short connections (tests/stress.lua; the quick run is in make test).
 stress: lsock.so
 	@echo "== tests/stress.lua: $(STRESS_ARGS)"
-	@ulimit -n 4096 2>/dev/null; LUA_CPATH="$(abspath .)/?.so;;" timeout 900 $(LUA_BIN) tests/stress.lua $(STRESS_ARGS)
+	@ulimit -n 4096 2>/dev/null; . tests/lib.sh && lsock_cpath "$(CURDIR)" && lsock_check $(LUA_BIN) && \
+	  timeout 900 $(LUA_BIN) tests/stress.lua $(STRESS_ARGS)
 STRESS_ARGS ?= --clients 200 --size 1048576 --short 10000

@@ -7,24 +7,19 @@
 #                     library of LUA= (tests/suite_embed.sh runs them)
 #
 # Both link lsock's objects into the program and register the module from
-# C: no dlopen of lsock.so, no package.cpath.
+# C: no dlopen of lsock.so, no package.cpath. The sources are compiled with
+# the Makefile's LSOCK_CFLAGS.
 
-EMBED_LIBDIR := $(or $(shell pkg-config --variable=libdir $(LUA_PC) 2>/dev/null),/usr/lib/x86_64-linux-gnu)
-ifeq ($(LUA),luajit)
-  EMBED_LUALIB := $(EMBED_LIBDIR)/libluajit-5.1.a
-else
-  EMBED_LUALIB := $(EMBED_LIBDIR)/liblua$(LUA).a
-endif
+EMBED_LUALIB := $(call lua_static,$(LUA_PC),$(LUA_LIB))
 EMBED_LIBS := -lm -ldl -lpthread
 
 # The demo host is always Lua 5.4, whatever LUA= says, with objects of its own.
 DEMO_DIR    := build/embed
-DEMO_LUALIB := $(or $(shell pkg-config --variable=libdir lua5.4 2>/dev/null),/usr/lib/x86_64-linux-gnu)/liblua5.4.a
-DEMO_CFLAGS  = -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
-               $(shell pkg-config --cflags lua5.4 2>/dev/null) $(POLLER_CFLAGS) $(CFLAGS)
+DEMO_LUALIB := $(call lua_static,lua5.4,liblua5.4.a)
+DEMO_CFLAGS  = $(LSOCK_CFLAGS) $(call pc_cflags,lua5.4) $(CFLAGS)
 DEMO_OBJS   := $(SRCS:src/%.c=$(DEMO_DIR)/%.o)
 
-.PHONY: demo embed-tests
+.PHONY: demo embed-tests demo-objs
 
 # As `make test` does, it first installs what it needs (tests/deps.sh);
 # the sub-make then sees pkg-config's answers for Lua 5.4.
@@ -34,9 +29,13 @@ demo:
 	$(DEMO_DIR)/lsockhost examples/demo.lua
 
 $(DEMO_DIR)/lsockhost: host/lsockhost.c src/lsock.h $(DEMO_OBJS) $(DEMO_LUALIB)
+	@test -n "$(DEMO_LUALIB)" || { echo "liblua5.4.a not found: make deps"; exit 1; }
 	$(CC) $(DEMO_CFLAGS) -Isrc -o $@ host/lsockhost.c $(DEMO_OBJS) $(DEMO_LUALIB) $(EMBED_LIBS) $(LDFLAGS)
 
-$(DEMO_DIR)/%.o: src/%.c src/*.h | $(DEMO_DIR)
+# The objects alone, for tests/suite_symbols.sh.
+demo-objs: $(DEMO_OBJS)
+
+$(DEMO_DIR)/%.o: src/%.c src/*.h Makefile mk/embed.mk | $(DEMO_DIR)
 	$(CC) $(DEMO_CFLAGS) -c -o $@ $<
 
 $(DEMO_DIR):
@@ -49,5 +48,6 @@ EMBED_TESTS := $(patsubst tests/embed/%.c,$(OBJDIR)/embed/%,$(wildcard tests/emb
 embed-tests: $(EMBED_TESTS)
 
 $(OBJDIR)/embed/%: tests/embed/%.c tests/embed/tap.h src/lsock.h $(OBJS) $(EMBED_LUALIB)
+	@test -n "$(EMBED_LUALIB)" || { echo "$(LUA_LIB) not found: make deps LUA=$(LUA)"; exit 1; }
 	@mkdir -p $(OBJDIR)/embed
 	$(CC) $(ALLCFLAGS) -Isrc -o $@ $< $(OBJS) $(EMBED_LUALIB) $(EMBED_LIBS) $(LDFLAGS)

@@ -31,6 +31,35 @@ do
   H.lua = cmdline:match("^([^%z]+)") or "lua5.4"
 end
 
+-- Where require "lsock" would load the module from, without loading it:
+-- "preload" (a host that links lsock in), else the file the Lua searchers
+-- would find first, in their order (package.path, then package.cpath).
+local function search(name, templates)
+  for t in templates:gmatch("[^;]+") do
+    local file = t:gsub("%?", (name:gsub("%.", "/")))
+    local f = io.open(file, "rb")
+    if f then f:close() return file end
+  end
+end
+function H.lsock_origin()
+  if package.preload.lsock then return "preload" end
+  return search("lsock", package.path) or search("lsock", package.cpath)
+end
+
+-- The module under test is LSOCK_SO (tests/lib.sh sets it), by default the
+-- lsock.so of the checkout this helper is in. An installed lsock found
+-- first would be tested in its place without a word: refuse to run.
+do
+  local dir = debug.getinfo(1, "S").source:match("^@(.*)/spec/helper%.lua$") or "."
+  if dir:sub(1, 1) ~= "/" then dir = (os.getenv("PWD") or ".") .. (dir == "." and "" or "/" .. dir) end
+  H.lsock_so = os.getenv("LSOCK_SO") or (dir .. "/lsock.so")
+  local origin = H.lsock_origin()
+  if origin ~= H.lsock_so then
+    error(("require \"lsock\" would load %s, not the module under test %s "
+      .. "(package.cpath: %s)"):format(tostring(origin), H.lsock_so, package.cpath), 0)
+  end
+end
+
 -- A bit of /proc/self/status's signal masks: is 'signo' set in 'field'?
 function H.sigbit(field, signo)
   local status = readfile("/proc/" .. H.pid .. "/status") or ""

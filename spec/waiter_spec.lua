@@ -187,7 +187,8 @@ describe("lsock.setwaiter", function()
     p:register(c, lsock.POLLIN, "data")
     local calls = recorder(function(_, _, _, n) if n == 1 then a:send("x") end end)
     local got = incoroutine(function()
-      for obj, ev, data in p:wait(2) do return { obj, ev, data } end
+      local iter, state = p:wait(2)
+      return { iter(state) }
     end)
     assert.are.equal(c, got[1])
     assert.are.equal("data", got[3])

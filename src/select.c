@@ -57,7 +57,6 @@ static sys_fd aux_fdnumber(lua_State *L, int idx, int arg, const char *what) {
 
 sys_fd lsock_select_getfd(lua_State *L, int idx, int arg, lsock_Handle **hp) {
   lsock_Handle *h = lsock_handle_test(L, idx);
-  sys_fd fd;
   *hp = h;
   if (h != NULL) return h->cls->fd(L, h);
   if (lua_type(L, idx) == LUA_TNUMBER) return aux_fdnumber(L, idx, arg, "file descriptor");
@@ -65,6 +64,7 @@ sys_fd lsock_select_getfd(lua_State *L, int idx, int arg, lsock_Handle **hp) {
   if (aux_indexable(L, idx)) {
     lua_getfield(L, idx, "fileno");
     if (lua_isfunction(L, -1)) {
+      sys_fd fd;
       lua_pushvalue(L, idx);
       lua_call(L, 1, 1);
       if (lua_type(L, -1) != LUA_TNUMBER)

@@ -123,6 +123,182 @@ local OTHERS = {
   function() return anyobject() end,
 }
 
+-------------------------------------------------------------- hostile objects
+
+-- Objects whose fileno, __index, __tostring or __gc run Lua while lsock's
+-- C code is running, and do what a careless or malicious caller could:
+-- close the poller or socket the call is working on, grow or shrink the
+-- very lists select is reading, close the socket whose descriptor they
+-- return, collect garbage (whose finalizers close more), return values no
+-- descriptor has, or raise. 'ctx' is the call under way (set just before
+-- it), so that the side effects hit what lsock holds at that moment.
+local ctx = { self = nil, args = {} }
+local newproxy = rawget(_G, "newproxy") -- 5.1 and LuaJIT: a userdata with a metatable
+
+local function isa(o, what)
+  if type(o) ~= "userdata" then return false end
+  local ok, text = pcall(tostring, o)
+  return ok and type(text) == "string" and text:find(what, 1, true) ~= nil
+end
+
+-- the descriptor of an open socket of the pool (0 when none is left)
+local function openfd()
+  for _ = 1, 8 do
+    local s = pick(pool.sockets)
+    if not s then break end
+    local ok, fd = pcall(s.fileno, s)
+    if ok and type(fd) == "number" and fd >= 0 then return fd end
+  end
+  return 0
+end
+
+local function closeone(kind)
+  local o = pick(pool[kind])
+  if o then pcall(o.close, o) end
+end
+
+-- the plain tables among the arguments of the call under way (select's
+-- lists, an address, create_server's options)
+local function listargs()
+  local t = {}
+  for k = 1, 5 do
+    local v = ctx.args[k]
+    if type(v) == "table" and getmetatable(v) == nil then t[#t + 1] = v end
+  end
+  return t
+end
+
+local function close_self(kind, what)
+  local o = ctx.self
+  if isa(o, what) then pcall(o.close, o) else closeone(kind) end
+end
+
+-- what a finalizer does: close, never raise, never collect
+local GC_EFFECTS = {
+  function() close_self("pollers", "poller") end,
+  function() close_self("sockets", "lsock.socket") end,
+  function() closeone("sockets") end,
+  function() closeone("files") end,
+  function() closeone("pollers") end,
+}
+
+-- grow a list of the call, select's say, while lsock reads them: mostly
+-- the last one (the list select fills after the one being read)
+local function grow()
+  local lists = listargs()
+  local t = lists[1] and (random(2) == 1 and lists[#lists] or pick(lists))
+  if t then
+    for _ = 1, random(1, 200) do t[#t + 1] = random(4) == 1 and (anyobject() or 0) or openfd() end
+  end
+end
+
+local EFFECTS = {
+  GC_EFFECTS[1], GC_EFFECTS[1], GC_EFFECTS[2], GC_EFFECTS[3], GC_EFFECTS[4],
+  function() grow() end,
+  function() grow() end,
+  function() -- shrink one
+    local lists = listargs()
+    local t = lists[1] and pick(lists)
+    if t then for k = #t, random(#t + 1), -1 do t[k] = nil end end
+  end,
+  function() -- put junk in one
+    local lists = listargs()
+    local t = lists[1] and pick(lists)
+    if t and #t > 0 then t[random(#t)] = pick { "junk", -1, 1.5, {}, true } end
+  end,
+  function() collectgarbage("collect") end,
+  function() collectgarbage("step") end,
+  function() error("side effect raised") end,
+  function() end,
+}
+
+local function effect() pick(EFFECTS)() end
+
+-- what a hostile fileno returns
+local function filenoval()
+  local r = random(10)
+  if r <= 3 then return openfd() end
+  if r == 4 then -- the descriptor of a socket it closes first
+    local s = pick(pool.sockets)
+    if not s then return 0 end
+    local ok, fd = pcall(s.fileno, s)
+    pcall(s.close, s)
+    return ok and fd or -1
+  end
+  if r == 5 then -- beyond a C int, but the low bits are an open descriptor
+    local v = 2 ^ 32 + openfd()
+    return math.tointeger and math.tointeger(v) or v
+  end
+  if r == 6 then
+    return pick { -1, -2 ^ 31, -2 ^ 32, 2 ^ 31, 2 ^ 32, 2 ^ 53, -2 ^ 63, 1e308, -1e308, math.maxinteger or 2 ^ 63 }
+  end
+  if r == 7 then return pick { 1.5, -0.5, 0 / 0, 1 / 0, -1 / 0, -0.0 } end
+  if r == 8 then return pick { "3", "x", true, {}, print } end
+  if r == 9 then return nil end
+  return openfd()
+end
+
+local function hostile_fileno()
+  return function()
+    if random(3) ~= 1 then effect() end
+    return filenoval()
+  end
+end
+
+-- an __index that runs side effects on every lookup, and answers fileno
+local function hostile_index(_, k)
+  if random(2) == 1 then effect() end
+  if k == "fileno" then return hostile_fileno() end
+  if k == "family" or k == "backlog" then return pick(CONSTANTS) end
+  return nil
+end
+
+-- left as garbage: its finalizer closes what lsock may be working on when
+-- the next collection (a step of any allocation, or an effect) runs it
+local function gcobject()
+  local function fin() pcall(pick(GC_EFFECTS)) end
+  if newproxy then
+    local u = newproxy(true)
+    getmetatable(u).__gc = fin
+    return u
+  end
+  return setmetatable({}, { __gc = fin })
+end
+
+local HOSTILE -- forward: a list of them holds them
+HOSTILE = {
+  function() return { fileno = hostile_fileno() } end,
+  function() return setmetatable({}, { __index = { fileno = hostile_fileno() } }) end,
+  function() return setmetatable({}, { __index = hostile_index }) end,
+  function() -- a userdata with an __index (a table where the Lua has no newproxy)
+    if not newproxy then return setmetatable({}, { __index = hostile_index }) end
+    local u = newproxy(true)
+    getmetatable(u).__index = hostile_index
+    return u
+  end,
+  function() -- garbage to come, and an object whose fileno collects it
+    for _ = 1, random(3) do gcobject() end
+    return { fileno = function() collectgarbage("collect"); return filenoval() end }
+  end,
+  function() return gcobject() end,
+  function() -- grows the lists of the call it is in, then answers
+    return { fileno = function() grow(); return openfd() end }
+  end,
+  function() -- its __tostring runs side effects (error messages call it)
+    return setmetatable({ fileno = hostile_fileno() }, { __tostring = function() effect(); return "hostile" end })
+  end,
+  function() -- a select list of them, with sockets between
+    local t = {}
+    for i = 1, random(1, 8) do
+      local r = random(3)
+      t[i] = r == 1 and HOSTILE[random(4)]() or (r == 2 and openfd()) or anyobject() or 0
+    end
+    return t
+  end,
+}
+
+local function hostile() return pick(HOSTILE)() end
+
 function gen()
   local r = random(100)
   if r <= 8 then return nil end
@@ -131,7 +307,8 @@ function gen()
   if r <= 50 then return pick(CONSTANTS) end
   if r <= 56 then return pick(pool.ports) end
   if r <= 76 then return pick(STRINGS) end
-  if r <= 88 then return pick(TABLES)() end
+  if r <= 82 then return pick(TABLES)() end
+  if r <= 90 then return hostile() end
   return pick(OTHERS)()
 end
 
@@ -163,15 +340,42 @@ local PLAUSIBLE = {
   read = function() return pick { "l", "L", "a", "n", 0, 1, 100, 1e9 }, pick { nil, "l", 5 } end,
   write = function() return data(), data() end,
   setvbuf = function() return pick { "no", "full", "line" }, pick { nil, 0, 1, 4096 } end,
-  register = function() return anyobject() or 0, pick { lsock.POLLIN or 1, lsock.POLLOUT or 4, 5 }, gen() end,
-  modify = function() return anyobject() or 0, pick { lsock.POLLIN or 1, lsock.POLLOUT or 4, 5 }, gen() end,
-  unregister = function() return anyobject() or 0 end,
+  register = function() return (random(3) == 1 and hostile()) or anyobject() or 0, pick { lsock.POLLIN or 1, lsock.POLLOUT or 4, 5 }, gen() end,
+  modify = function() return (random(3) == 1 and hostile()) or anyobject() or 0, pick { lsock.POLLIN or 1, lsock.POLLOUT or 4, 5 }, gen() end,
+  unregister = function() return (random(3) == 1 and hostile()) or anyobject() or 0 end,
   getaddrinfo = function() return pick { "127.0.0.1", "::1", nil, "localhost" }, pick { 0, 80, "80", nil }, pick { nil, 0, lsock.AF_INET, lsock.AF_INET6 } end,
   getnameinfo = function() return pick { { "127.0.0.1", 80 }, { "::1", 80, 0, 0 } }, pick { 0, lsock.NI_NUMERICHOST, lsock.NI_NUMERICSERV } end,
+  select = function()
+    local function list()
+      local t = {}
+      for i = 1, random(0, 6) do
+        local r = random(3)
+        t[i] = r == 1 and hostile() or (r == 2 and openfd()) or anyobject() or 0
+      end
+      return t
+    end
+    if random(4) == 1 then
+      -- an rlist whose one object grows the lists after it, or empties them
+      local w, x = { openfd() }, {}
+      local function grower()
+        if random(2) == 1 then
+          for _ = 1, random(50, 200) do w[#w + 1] = openfd(); x[#x + 1] = openfd() end
+        else
+          for k = #w, 1, -1 do w[k] = nil end
+        end
+        return openfd()
+      end
+      return { { fileno = grower } }, w, x, 0
+    end
+    return list(), list(), list(), 0
+  end,
+  create_server = function()
+    return pick { { "127.0.0.1", 0 }, { "::1", 0 } },
+      pick { nil, { family = lsock.AF_INET }, { family = lsock.AF_INET6 }, setmetatable({}, { __index = hostile_index }) }
+  end,
   socket = function() return pick { lsock.AF_INET, lsock.AF_INET6, lsock.AF_UNIX }, pick { lsock.SOCK_STREAM, lsock.SOCK_DGRAM, lsock.SOCK_SEQPACKET, lsock.SOCK_RAW } end,
   socketpair = function() return lsock.AF_UNIX, pick { lsock.SOCK_STREAM, lsock.SOCK_DGRAM, lsock.SOCK_SEQPACKET } end,
   create_connection = function() return { "127.0.0.1", pick(pool.ports) }, pick { nil, 0, 0.01 } end,
-  create_server = function() return pick { { "127.0.0.1", 0 }, { "::1", 0 } }, pick { nil, { family = lsock.AF_INET }, { family = lsock.AF_INET6 } } end,
   inet_pton = function() return pick { lsock.AF_INET, lsock.AF_INET6 }, pick(STRINGS) end,
   inet_ntop = function() return pick { lsock.AF_INET, lsock.AF_INET6 }, pick { "\127\0\0\1", string.rep("\0", 16), "abc" } end,
 }
@@ -381,6 +585,7 @@ for i = 1, opts.calls do
     for k = 1, nargs or 0 do d[k] = describe(args[k]) end
     io.stderr:write(i, " ", label, "(", describe(self), "; ", table.concat(d, ", "), ")\n")
   end
+  ctx.self, ctx.args = self, args or {}
   local t0 = now()
   local r
   if t.kind == "meta" then
@@ -391,6 +596,7 @@ for i = 1, opts.calls do
     r = pack(pcall(fn, self, unpack(args, 1, nargs)))
   end
   local dt = now() - t0
+  ctx.self, ctx.args = nil, {}
   stats.calls = stats.calls + 1
   if dt > stats.slowest then stats.slowest, stats.slowname = dt, label end
   if dt > 2 then problem(("call %d %s took %.1f s"):format(i, label, dt)) end

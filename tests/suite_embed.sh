@@ -71,13 +71,16 @@ run() {
 
     # the module and the C of this suite compile cleanly with clang too
     if command -v clang >/dev/null 2>&1; then
-      cflags="-std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes $(pkg-config --cflags lua5.4)"
+      # the Makefile's flags (with Lua 5.4's headers), not a copy of them
+      cflags=$($make -s --no-print-directory print-ALLCFLAGS LUA=5.4)
       bad=0
       for f in src/*.c host/*.c tests/embed/*.c; do
         clang $cflags -Isrc -fsyntax-only "$f" >"$log" 2>&1 || { bad=1; sed 's/^/# /' "$log" | head -20; }
       done
       if [ "$bad" -eq 0 ]; then echo "ok - clang -Wall -Wextra -Werror: src/, host/, tests/embed/"
       else echo "not ok - clang -Wall -Wextra -Werror: src/, host/, tests/embed/"; fi
+    else
+      echo "ok - clang -Wall -Wextra -Werror # SKIP clang is not installed (make check-deps)"
     fi
     rm -f "$log"
   } | awk '/^ok / || /^ok$/ || /^not ok/ { n++; sub(/^(not )?ok( [0-9]+)?/, ($0 ~ /^not/ ? "not ok " : "ok ") n) } { print } END { print "1.." n }'

@@ -5,6 +5,7 @@
 # epoll build, is never touched. Prints busted's TAP lines.
 # Environment: LUA (5.4, 5.1, ..., luajit), LUA_BIN (the interpreter).
 cd "$(dirname "$0")/.." || exit 1
+. tests/lib.sh
 LUA=${LUA:-5.4}
 LUA_BIN=${LUA_BIN:-lua$LUA}
 lib=build/$LUA-poll/lsock.so
@@ -16,11 +17,13 @@ if ! make --no-print-directory LUA="$LUA" POLLER=poll "$lib" >"$log" 2>&1; then
   exit 1
 fi
 # the poll build must say so, or this suite would test epoll twice
-backend=$("$LUA_BIN" -e "package.cpath = '$(dirname "$lib")/?.so'
-  print((tostring(require('lsock').poller()):match('backend=(%w+)')))")
+lsock_cpath "$ROOT/$(dirname "$lib")"
+lsock_check "$LUA_BIN" || exit 1
+backend=$("$LUA_BIN" -e "print((tostring(require('lsock').poller()):match('backend=(%w+)')))")
 if [ "$backend" != poll ]; then
   echo "not ok 1 - $lib has the poll backend (it has: $backend)"
   exit 1
 fi
-exec busted --lua="$LUA_BIN" -o TAP --helper=spec/helper.lua \
-  --cpath="$(dirname "$lib")/?.so" spec/poller_spec.lua
+# busted needs the default cpath for its own C modules (lsock_busted)
+unset LUA_CPATH LUA_CPATH_5_2 LUA_CPATH_5_3 LUA_CPATH_5_4
+lsock_busted "$LUA_BIN" spec/poller_spec.lua

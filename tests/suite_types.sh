@@ -9,4 +9,7 @@ if [ ! -f lsock.so ]; then
   echo "not ok 1 - ./lsock.so is built (run make first)"
   exit 1
 fi
-exec env LSOCK_CPATH="./?.so" "$LUA_BIN" tests/check_types.lua types/lsock.lua
+. tests/lib.sh
+lsock_cpath "$ROOT"
+lsock_check "$LUA_BIN" || exit 1
+exec env LSOCK_CPATH="$LUA_CPATH" "$LUA_BIN" tests/check_types.lua types/lsock.lua
