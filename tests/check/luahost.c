@@ -7,6 +7,11 @@
 ** LUA_INIT is honoured, LUA_PATH/LUA_CPATH are read by the package library.
 ** require "lsock" finds the linked-in copy first (package.preload), so a
 ** stray uninstrumented ./lsock.so is never what is tested.
+**
+** Another host may #include this file after defining LUAHOST_NAME and the
+** hooks LUAHOST_STATE(L) (the new state, before anything runs),
+** LUAHOST_OPEN(L) (after the libraries) and LUAHOST_CLOSE(L) (before
+** lua_close): tests/faults/allochost.c does, for its failing allocator.
 */
 #include <signal.h>
 #include <stdio.h>
@@ -19,10 +24,17 @@
 
 int luaopen_lsock(lua_State *L);
 
+#ifndef LUAHOST_NAME
+#define LUAHOST_NAME "luahost"
+#define LUAHOST_STATE(L) ((void)(L))
+#define LUAHOST_OPEN(L) ((void)(L))
+#define LUAHOST_CLOSE(L) ((void)(L))
+#endif
+
 static int report(lua_State *L, int status) {
   if (status != LUA_OK) {
     const char *msg = lua_tostring(L, -1);
-    fprintf(stderr, "luahost: %s\n", msg ? msg : "(error object is not a string)");
+    fprintf(stderr, LUAHOST_NAME ": %s\n", msg ? msg : "(error object is not a string)");
     fflush(stderr);
     lua_pop(L, 1);
   }
@@ -154,7 +166,8 @@ static int pmain(lua_State *L) {
   lua_setfield(L, -2, "lsock");
   lua_pop(L, 1);
   createargtable(L, argv, argc, script);
-  if (version) printf("%s (luahost, lsock linked in)\n", LUA_RELEASE);
+  LUAHOST_OPEN(L);
+  if (version) printf("%s (" LUAHOST_NAME ", lsock linked in)\n", LUA_RELEASE);
   if (!noenv && doinit(L) != LUA_OK) return 0;
   for (i = 1; i < argc && (script == 0 || i < script); i++) {
     if (strcmp(argv[i], "-e") == 0) {
@@ -172,15 +185,17 @@ int main(int argc, char **argv) {
   int status, ok;
   lua_State *L = luaL_newstate();
   if (L == NULL) {
-    fprintf(stderr, "luahost: cannot create state: not enough memory\n");
+    fprintf(stderr, LUAHOST_NAME ": cannot create state: not enough memory\n");
     return EXIT_FAILURE;
   }
+  LUAHOST_STATE(L);
   lua_pushcfunction(L, pmain);
   lua_pushinteger(L, argc);
   lua_pushlightuserdata(L, argv);
   status = lua_pcall(L, 2, 1, 0);
   ok = lua_toboolean(L, -1);
   report(L, status);
+  LUAHOST_CLOSE(L);
   lua_close(L);
   return (ok && status == LUA_OK) ? EXIT_SUCCESS : EXIT_FAILURE;
 }
