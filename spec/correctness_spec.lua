@@ -73,19 +73,8 @@ io.stdout:flush()
 -- ulimit, say). Returns the output and the exit status.
 local function run_child(body, opts)
   opts = opts or {}
-  local file = os.tmpname()
-  local f = assert(io.open(file, "wb"))
-  f:write(PRELUDE:format(CPATH), body, "\n", POSTLUDE)
-  f:close()
-  local cmd = H.shquote(H.lua) .. " " .. H.shquote(file)
-  if opts.wrap then cmd = opts.wrap(cmd) end
-  cmd = "timeout " .. (opts.timeout or 20) .. " " .. cmd
-  local p = io.popen("cd " .. H.shquote(ROOT) .. " && " .. cmd .. " 2>&1; echo \"exit=$?\"")
-  local out = p:read("*a")
-  p:close()
-  os.remove(file)
-  local status = tonumber(out:match("exit=(%d+)%s*$"))
-  return out:gsub("exit=%d+%s*$", ""), status
+  return H.run_script(PRELUDE:format(CPATH) .. body .. "\n" .. POSTLUDE,
+    { dir = ROOT, timeout = opts.timeout or 20, wrap = opts.wrap })
 end
 
 local function describe_status(status)

@@ -49,19 +49,8 @@ local unpack = table.unpack or unpack
 -- (a string of NAME=value words), under `timeout secs`. Returns the
 -- output and the exit status (124: it hung).
 local function child(interp, env, code, secs)
-  local file = os.tmpname()
-  local f = assert(io.open(file, "wb"))
-  f:write("package.cpath = ", ("%q"):format(package.cpath), "\n")
-  f:write("package.path = ", ("%q"):format(package.path), "\n")
-  f:write(PROLOGUE, code)
-  f:close()
-  local p = io.popen("cd " .. H.shquote(ROOT) .. " && env " .. env .. " timeout " .. (secs or 30)
-    .. " " .. H.shquote(interp) .. " " .. H.shquote(file) .. " 2>&1; echo \"exit=$?\"")
-  local out = p:read("*a")
-  p:close()
-  os.remove(file)
-  local status = tonumber(out:match("exit=(%d+)%s*$"))
-  return out:gsub("exit=%d+%s*$", ""), status
+  return H.run_script(H.child_paths() .. PROLOGUE .. code,
+    { interp = interp, env = env, timeout = secs or 30, dir = ROOT })
 end
 
 -- Asserts the child printed "RESULT ok" and no "RESULT FAIL", and did not

@@ -345,23 +345,42 @@ end
 local function shquote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
 H.shquote = shquote
 
--- Runs Lua 'code' in a child interpreter of the same version, with this
--- process's package.cpath (so ./lsock.so is found); returns its output
--- (stdout and stderr) and whether it exited with status 0.
-function H.run_lua(code)
+-- Runs the Lua script 'source' in a child process and returns its output
+-- (stdout and stderr) and its exit status (124: killed by `timeout`).
+-- opts: interp (default H.lua, this version), dir (default $PWD), env (a
+-- string of NAME=value words), timeout (seconds), wrap (a function that
+-- turns the command line into another, a shell with a ulimit say).
+function H.run_script(source, opts)
+  opts = opts or {}
   local file = os.tmpname()
   local f = assert(io.open(file, "wb"))
-  f:write("package.cpath = ", ("%q"):format(package.cpath), "\n")
-  f:write("package.path = ", ("%q"):format(package.path), "\n")
-  f:write(code)
+  f:write(source)
   f:close()
-  local p = io.popen("cd " .. shquote(os.getenv("PWD") or ".") .. " && "
-    .. shquote(H.lua) .. " " .. shquote(file) .. " 2>&1; echo \"exit=$?\"")
+  local cmd = shquote(opts.interp or H.lua) .. " " .. shquote(file)
+  if opts.wrap then cmd = opts.wrap(cmd) end
+  if opts.timeout then cmd = "timeout " .. opts.timeout .. " " .. cmd end
+  if opts.env then cmd = "env " .. opts.env .. " " .. cmd end
+  local p = io.popen("cd " .. shquote(opts.dir or os.getenv("PWD") or ".") .. " && "
+    .. cmd .. " 2>&1; echo \"exit=$?\"")
   local out = p:read("*a")
   p:close()
   os.remove(file)
   local status = tonumber(out:match("exit=(%d+)%s*$"))
-  return out:gsub("exit=%d+%s*$", ""), status == 0, status
+  return (out:gsub("exit=%d+%s*$", "")), status
+end
+
+-- The lines that give a child this process's package.cpath and .path (so
+-- it loads the lsock.so under test).
+function H.child_paths()
+  return ("package.cpath = %q\npackage.path = %q\n"):format(package.cpath, package.path)
+end
+
+-- Runs Lua 'code' in a child interpreter of the same version, with this
+-- process's package paths; returns its output, whether it exited with
+-- status 0, and the status.
+function H.run_lua(code)
+  local out, status = H.run_script(H.child_paths() .. code)
+  return out, status == 0, status
 end
 
 -- The ulimit -n soft limit this process has (inherited by the shell).
