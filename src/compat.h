@@ -181,4 +181,85 @@ static inline int compat_stringtonumber(lua_State *L, const char *s) {
 #define COMPAT_HAS_CLOSE 0
 #endif
 
+/*
+** Suspending a C call. COMPAT_CONTINUATIONS: the version resumes a C
+** function through a continuation (5.2+); the others (5.1, LuaJIT) need
+** call.c's trampoline. COMPAT_KFUNCTION(name) defines a continuation with
+** the parameters (L, status, ctx) whatever the version; ctx is an int.
+*/
+#if LUA_VERSION_NUM >= 503
+#define COMPAT_CONTINUATIONS 1
+#define COMPAT_KFUNCTION(name) static int name(lua_State *L, int status, lua_KContext ctx)
+#define COMPAT_YIELDK(L, n, ctx, k) lua_yieldk(L, (n), (lua_KContext)(ctx), k)
+#define COMPAT_CALLK(L, na, nr, ctx, k) lua_callk(L, (na), (nr), (lua_KContext)(ctx), k)
+#define COMPAT_YIELDABLE(L) lua_isyieldable(L)
+#elif LUA_VERSION_NUM == 502
+#define COMPAT_CONTINUATIONS 1
+#define COMPAT_KFUNCTION(name) \
+  static int name##_k(lua_State *L, int status, int ctx); \
+  static int name(lua_State *L) { \
+    int ctx = 0, status = lua_getctx(L, &ctx); \
+    return name##_k(L, status, ctx); \
+  } \
+  static int name##_k(lua_State *L, int status, int ctx)
+#define COMPAT_YIELDK(L, n, ctx, k) lua_yieldk(L, (n), (ctx), k)
+#define COMPAT_CALLK(L, na, nr, ctx, k) lua_callk(L, (na), (nr), (ctx), k)
+/* 5.2 cannot tell: a wait that cannot yield raises Lua's own error */
+#define COMPAT_YIELDABLE(L) 1
+#else
+#define COMPAT_CONTINUATIONS 0
+#define COMPAT_YIELDABLE(L) 1
+#endif
+
+/* lua_resume with the count of results or yielded values in *nres. */
+static inline int compat_resume(lua_State *co, lua_State *from, int nargs, int *nres) {
+#if LUA_VERSION_NUM >= 504
+  return lua_resume(co, from, nargs, nres);
+#elif LUA_VERSION_NUM >= 502
+  int status = lua_resume(co, from, nargs);
+  *nres = lua_gettop(co);
+  return status;
+#else
+  int status;
+  (void)from;
+  status = lua_resume(co, nargs);
+  *nres = lua_gettop(co);
+  return status;
+#endif
+}
+
+/* After a coroutine failed: closes its pending to-be-closed variables. */
+static inline void compat_closethread(lua_State *co, lua_State *from) {
+#if LUA_VERSION_NUM >= 504 && LUA_VERSION_RELEASE_NUM >= 50406
+  lua_closethread(co, from);
+#elif LUA_VERSION_NUM >= 504
+  (void)from;
+  lua_resetthread(co);
+#else
+  (void)co;
+  (void)from;
+#endif
+}
+
+/* Pushes 'msg' with the traceback of coroutine 'co'. */
+static inline void compat_traceback(lua_State *L, lua_State *co, const char *msg) {
+#if LUA_VERSION_NUM >= 502 || defined(LUA_GCISRUNNING) /* LuaJIT has it */
+  luaL_traceback(L, co, msg, 0);
+#else
+  lua_getglobal(L, "debug");
+  if (lua_istable(L, -1)) {
+    lua_getfield(L, -1, "traceback");
+    lua_remove(L, -2);
+    if (lua_isfunction(L, -1)) {
+      lua_pushthread(co);
+      lua_xmove(co, L, 1);
+      lua_pushstring(L, msg);
+      if (lua_pcall(L, 2, 1, 0) == 0 && lua_isstring(L, -1)) return;
+    }
+  }
+  lua_pop(L, 1);
+  lua_pushstring(L, msg);
+#endif
+}
+
 #endif

@@ -52,7 +52,7 @@ static int c_fromfd(lua_State *L) {
   if ((err = lsock_sys_dup((sys_fd)fd, &copy)) != 0) return lsock_result_fail(L, err);
   lsock_sock_open(s, copy, timeout);
   if ((err = lsock_sys_adopt(copy, timeout >= 0)) != 0) {
-    lsock_sock_release(s);
+    lsock_sock_release(L, s);
     return lsock_result_fail(L, err);
   }
   return 1;
@@ -98,13 +98,22 @@ static void aux_checksource(lua_State *L, int idx) {
 /* create_connection(address [, timeout [, source_address]]): as Python,
    every candidate is tried in turn, and one that fails (a source address
    of the other family included) only makes the next one be tried. */
-static int c_create_connection(lua_State *L) {
+/* In a task the connect of one candidate may be suspended: the socket it
+   is connecting waits at stack index CONNECTING (an argument slot, so it
+   survives the suspension), and c->progress is that candidate's place in
+   the list, from which the call goes on when it resumes. */
+#define CONNECTING 5
+
+static int c_create_connection_body(lua_State *L, lsock_Call *c) {
   char portbuf[16];
   const char *host, *service;
   double timeout;
   struct addrinfo hints, *res, *ai;
-  int err = 0, top, hassource;
-  lua_settop(L, 3);
+  int err = 0, top, hassource, index = 0;
+  if (!c->resumed) {
+    lua_pushnil(L);
+    lua_replace(L, CONNECTING);
+  }
   hassource = !lua_isnil(L, 3);
   aux_hostport(L, 1, "table {host, port}");
   timeout = lua_isnil(L, 2) ? lsock_sock_defaulttimeout(L) : lsock_check_timeout(L, 2);
@@ -120,12 +129,21 @@ static int c_create_connection(lua_State *L) {
   hints.ai_socktype = SOCK_STREAM;
   if (lsock_addr_getinfo(L, host, service, &hints, &res) != 0) return 3;
   top = lua_gettop(L); /* the list's holder */
-  for (ai = res; ai != NULL; ai = ai->ai_next) {
+  for (ai = res; ai != NULL; ai = ai->ai_next, index++) {
     lsock_Socket *s;
     lsock_Addr a;
     sys_fd fd;
     if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;
     lua_settop(L, top);
+    if (c->step > 0) {
+      /* resumed: skip to the candidate whose connect was under way */
+      if (index < (int)c->progress) continue;
+      s = lsock_sock_test(L, CONNECTING);
+      if (s == NULL || s->closed) return luaL_error(L, "attempt to use a closed socket");
+      lua_pushvalue(L, CONNECTING);
+      err = lsock_sock_connect(L, s, NULL, c);
+      goto outcome;
+    }
     s = lsock_sock_newclosed(L, ai->ai_family, ai->ai_socktype, ai->ai_protocol);
     if ((err = lsock_sys_socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol, timeout >= 0, &fd)) != 0)
       continue;
@@ -136,27 +154,38 @@ static int c_create_connection(lua_State *L) {
       if (!lsock_addr_check(L, lua_gettop(L), s->family, SOCK_STREAM, &a, &next)) {
         /* the source does not resolve for this family: the next one may */
         err = EADDRNOTAVAIL;
-        lsock_sock_release(s);
+        lsock_sock_release(L, s);
         continue;
       }
       if ((err = lsock_sys_bind(fd, &a)) != 0) {
-        lsock_sock_release(s);
+        lsock_sock_release(L, s);
         continue;
       }
     }
     memcpy(&a.u, ai->ai_addr, ai->ai_addrlen);
     a.len = (socklen_t)ai->ai_addrlen;
-    err = lsock_sock_connect(L, s, &a);
+    err = lsock_sock_connect(L, s, &a, c);
+  outcome:
+    if (err == LSOCK_WOULDWAIT) {
+      lua_replace(L, CONNECTING);
+      c->progress = index;
+      return LSOCK_YIELD; /* the list's holder frees it when collected */
+    }
+    c->step = 0;
     if (err == 0) {
       lua_settop(L, top + 1);
       lsock_addr_freeinfo(L, top);
       return 1;
     }
-    lsock_sock_release(s);
+    lsock_sock_release(L, s);
   }
   lsock_addr_freeinfo(L, top);
   if (err == 0) err = EADDRNOTAVAIL; /* no address of a family lsock speaks */
   return lsock_result_fail(L, err);
+}
+
+static int c_create_connection(lua_State *L) {
+  return lsock_call_run(L, CONNECTING, c_create_connection_body);
 }
 
 static int aux_setint(sys_fd fd, int level, int option, int value) {
@@ -206,17 +235,17 @@ static int c_create_server(lua_State *L) {
   if (!err && family == AF_INET6) err = aux_setint(s->fd, IPPROTO_IPV6, IPV6_V6ONLY, !dualstack);
 #endif
   if (err) {
-    lsock_sock_release(s);
+    lsock_sock_release(L, s);
     return lsock_result_fail(L, err);
   }
   if (!lsock_addr_check(L, 1, family, SOCK_STREAM, &a, &next)) {
-    lsock_sock_release(s);
+    lsock_sock_release(L, s);
     return 3;
   }
   err = lsock_sys_bind(s->fd, &a);
   if (err == 0) err = lsock_sock_listen(s, backlog);
   if (err) {
-    lsock_sock_release(s);
+    lsock_sock_release(L, s);
     return lsock_result_fail(L, err);
   }
   return 1;

@@ -95,7 +95,7 @@ static int aux_release(lua_State *L, lsock_File *f) {
   f->s = NULL;
   luaL_unref(L, LUA_REGISTRYINDEX, f->ref);
   f->ref = LUA_NOREF;
-  return lsock_sock_unref(s);
+  return lsock_sock_unref(L, s);
 }
 
 /* ------------------------------------------------------------ the handle */
@@ -154,11 +154,11 @@ int lsock_file_makefile(lua_State *L) {
 typedef struct {
   lua_State *L;
   lsock_File *f;
+  lsock_Call *c; /* its deadline, once computed: only when it must receive */
   size_t cur;
-  double deadline;
-  int timed;  /* deadline computed: only once the call must receive */
+  int timed;
   int eof;
-  int err;    /* 0, or the errno / LSOCK_TIMEOUT that ends the call */
+  int err;    /* 0, or the errno / LSOCK_TIMEOUT / LSOCK_WOULDWAIT that ends it */
 } aux_Reader;
 
 static size_t aux_avail(const aux_Reader *r) {
@@ -183,10 +183,11 @@ static int aux_fill(lua_State *L, aux_Reader *r) {
     f->rsize = nsize;
   }
   if (!r->timed) {
-    r->deadline = lsock_sock_deadline(f->s, 0);
+    r->c->deadline = lsock_sock_deadline(L, f->s, 0);
     r->timed = 1;
   }
-  r->err = lsock_sock_recv(L, f->s, f->rbuf + f->rend, f->rsize - f->rend, 0, r->deadline, &n);
+  r->err = lsock_sock_recv(L, f->s, f->rbuf + f->rend, f->rsize - f->rend, 0, r->c,
+                           r->c->deadline, &n);
   /* the receive may have run a waiter, which may have closed the file */
   if (r->f->s == NULL) luaL_error(L, "attempt to use a closed file");
   if (r->err) return 0;
@@ -338,18 +339,19 @@ static int r_number(lua_State *L, aux_Reader *r) {
   return 0;
 }
 
-/* The formats at first..top, as io's g_read: the results up to the first
-   that fails (nil). A failed receive returns nil, message, errno and
-   consumes nothing, not even what earlier formats of the call read. */
-static int g_read(lua_State *L, lsock_File *f, int first) {
-  int nargs = lua_gettop(L) - first + 1, n, success = 1;
+/* The 'nargs' formats from 'first' on, as io's g_read: the results up to
+   the first that fails (nil). A failed receive returns nil, message,
+   errno and consumes nothing, not even what earlier formats of the call
+   read; so a read suspended to wait runs again from its start. */
+static int g_read(lua_State *L, lsock_File *f, int first, int nargs, lsock_Call *c) {
+  int n, success = 1;
   aux_Reader r;
   if (!f->readable) return lsock_result_fail(L, EBADF);
   r.L = L;
   r.f = f;
+  r.c = c;
   r.cur = 0;
-  r.deadline = LSOCK_NOWAIT;
-  r.timed = 0;
+  r.timed = c->resumed;
   r.eof = 0;
   r.err = 0;
   if (nargs <= 0) {
@@ -388,25 +390,33 @@ static int g_read(lua_State *L, lsock_File *f, int first) {
   return n - first;
 }
 
+static int f_read_body(lua_State *L, lsock_Call *c) {
+  return g_read(L, aux_checkopen(L), 2, c->base - 1, c);
+}
+
 static int f_read(lua_State *L) {
-  return g_read(L, aux_checkopen(L), 2);
+  return lsock_call_run(L, -1, f_read_body);
 }
 
 /* The iterator of f:lines(...): upvalues are the file, the number of
    formats, then the formats. As io's, it raises on a failed read — a
    timeout included, since a for loop would take nil for the end of the
    stream; the bytes received stay buffered for a later read. */
-static int aux_readline(lua_State *L) {
+static int aux_readline_body(lua_State *L, lsock_Call *c) {
   lsock_File *f = (lsock_File *)lua_touserdata(L, lua_upvalueindex(1));
-  int i, n = (int)lua_tointeger(L, lua_upvalueindex(2));
+  int i, n = (int)lua_tointeger(L, lua_upvalueindex(2)), first = lua_gettop(L) + 1;
   if (f->s == NULL) return luaL_error(L, "file is already closed");
-  lua_settop(L, 0);
   luaL_checkstack(L, n, "too many arguments");
   for (i = 1; i <= n; i++) lua_pushvalue(L, lua_upvalueindex(2 + i));
-  n = g_read(L, f, 1);
+  n = g_read(L, f, first, n, c);
+  if (n == LSOCK_YIELD) return n;
   if (lua_toboolean(L, -n)) return n;
   if (n > 1 && lua_isstring(L, -n + 1)) return luaL_error(L, "%s", lua_tostring(L, -n + 1));
   return 0;
+}
+
+static int aux_readline(lua_State *L) {
+  return lsock_call_run(L, 0, aux_readline_body);
 }
 
 static int f_lines(lua_State *L) {
@@ -418,15 +428,18 @@ static int f_lines(lua_State *L) {
   lua_pushinteger(L, n);
   lua_insert(L, 2);
   lua_pushcclosure(L, aux_readline, 2 + n);
+  lsock_call_wrap(L, -1, "lines", 0);
   return 1;
 }
 
 /* --------------------------------------------------------- the write side */
 
-/* One write call's deadline, taken when it first must send. */
+/* One write call: its deadline (in the call record, or here without
+   one), taken when it first must send. */
 typedef struct {
   lua_State *L;
   lsock_File *f;
+  lsock_Call *c;
   double deadline;
   int timed;
   int flags;
@@ -437,10 +450,14 @@ static int w_send(aux_Writer *w, const char *p, size_t len, size_t *sent) {
   lsock_Socket *s = w->f->s;
   int err;
   if (!w->timed) {
-    w->deadline = lsock_sock_deadline(s, w->flags);
+    w->deadline = lsock_sock_deadline(w->L, s, w->flags);
+    if (w->c != NULL) w->c->deadline = w->deadline;
     w->timed = 1;
   }
-  err = lsock_sock_sendall(w->L, s, p, len, w->flags, w->deadline, sent);
+  /* each send-all starts from 0: what a suspended one sent is already out
+     of the buffer, and the rest is in it */
+  if (w->c != NULL) w->c->progress = 0;
+  err = lsock_sock_sendall(w->L, s, p, len, w->flags, w->c, w->deadline, sent);
   /* the send may have run a waiter, which may have closed the file */
   if (w->f->s == NULL) luaL_error(w->L, "attempt to use a closed file");
   return err;
@@ -497,11 +514,12 @@ static int w_put(lua_State *L, aux_Writer *w, const char *p, size_t len) {
   return err;
 }
 
-static void w_init(lua_State *L, aux_Writer *w, lsock_File *f, int flags) {
+static void w_init(lua_State *L, aux_Writer *w, lsock_File *f, int flags, lsock_Call *c) {
   w->L = L;
   w->f = f;
-  w->deadline = LSOCK_NOWAIT;
-  w->timed = 0;
+  w->c = c;
+  w->timed = c != NULL && c->resumed;
+  w->deadline = w->timed ? c->deadline : LSOCK_NOWAIT;
   w->flags = flags;
 }
 
@@ -515,12 +533,16 @@ static const char *aux_numtext(lua_State *L, int arg, char *num, size_t size, si
   return num;
 }
 
-static int g_write(lua_State *L, lsock_File *f, int arg) {
-  int nargs = lua_gettop(L) - arg + 1, err = 0, newline = 0;
+/* A write that must wait to send is suspended with every byte it has not
+   sent in the write buffer (as after a failure); resumed (step 1), all
+   that is left to do is to flush it. */
+static int g_write(lua_State *L, lsock_File *f, int arg, int nargs, lsock_Call *c) {
+  int err = 0, newline = 0;
   aux_Writer w;
   if (!f->writable) return lsock_result_fail(L, EBADF);
-  w_init(L, &w, f, 0);
-  for (; nargs--; arg++) {
+  w_init(L, &w, f, 0, c);
+  if (c->step == 1) nargs = 0, newline = 1;
+  for (; nargs-- > 0; arg++) {
     char num[64];
     size_t len;
     const char *p = lua_type(L, arg) == LUA_TNUMBER ? aux_numtext(L, arg, num, sizeof num, &len)
@@ -531,28 +553,37 @@ static int g_write(lua_State *L, lsock_File *f, int arg) {
     else err = w_put(L, &w, p, len);
   }
   if (!err && newline) err = w_flush(&w);
+  if (err == LSOCK_WOULDWAIT) c->step = 1;
   if (err) return lsock_result_fail(L, err);
   lua_pushvalue(L, 1);
   return 1;
 }
 
-static int f_write(lua_State *L) {
-  return g_write(L, aux_checkopen(L), 2);
+static int f_write_body(lua_State *L, lsock_Call *c) {
+  return g_write(L, aux_checkopen(L), 2, c->base - 1, c);
 }
 
-static int f_flush(lua_State *L) {
+static int f_write(lua_State *L) {
+  return lsock_call_run(L, -1, f_write_body);
+}
+
+static int f_flush_body(lua_State *L, lsock_Call *c) {
   lsock_File *f = aux_checkopen(L);
   aux_Writer w;
   int err;
-  w_init(L, &w, f, 0);
+  w_init(L, &w, f, 0, c);
   if ((err = w_flush(&w)) != 0) return lsock_result_fail(L, err);
   lua_pushboolean(L, 1);
   return 1;
 }
 
+static int f_flush(lua_State *L) {
+  return lsock_call_run(L, 1, f_flush_body);
+}
+
 /* setvbuf sends what is buffered first (as Python's reconfigure), so the
    new mode governs only what is written after it. */
-static int f_setvbuf(lua_State *L) {
+static int f_setvbuf_body(lua_State *L, lsock_Call *c) {
   static const char *const modenames[] = {"no", "full", "line", NULL};
   static const int modes[] = {WMODE_NO, WMODE_FULL, WMODE_LINE};
   lsock_File *f = aux_checkopen(L);
@@ -561,7 +592,7 @@ static int f_setvbuf(lua_State *L) {
   aux_Writer w;
   int err;
   luaL_argcheck(L, size > 0, 3, "size must be positive");
-  w_init(L, &w, f, 0);
+  w_init(L, &w, f, 0, c);
   if ((err = w_flush(&w)) != 0) return lsock_result_fail(L, err);
   f->wmode = modes[op];
   f->wlimit = (size_t)size;
@@ -574,31 +605,40 @@ static int f_setvbuf(lua_State *L) {
   return 1;
 }
 
+static int f_setvbuf(lua_State *L) {
+  return lsock_call_run(L, 3, f_setvbuf_body);
+}
+
 /* ----------------------------------------------------------------- close */
 
 /* As Python's close: the pending bytes are sent, and the file is closed
    even when that fails (the failure is returned). */
-static int aux_close(lua_State *L, lsock_File *f, int flags) {
+static int aux_close(lua_State *L, lsock_File *f, int flags, lsock_Call *c) {
   aux_Writer w;
   int err, cerr;
-  w_init(L, &w, f, flags);
+  w_init(L, &w, f, flags, c);
   err = w_flush(&w);
+  if (err == LSOCK_WOULDWAIT) return err; /* closed once the flush is done */
   cerr = aux_release(L, f);
   return err ? err : cerr;
 }
 
-static int f_close(lua_State *L) {
-  int err = aux_close(L, aux_checkopen(L), 0);
+static int f_close_body(lua_State *L, lsock_Call *c) {
+  int err = aux_close(L, aux_checkopen(L), 0, c);
   if (err) return lsock_result_fail(L, err);
   lua_pushboolean(L, 1);
   return 1;
+}
+
+static int f_close(lua_State *L) {
+  return lsock_call_run(L, 1, f_close_body);
 }
 
 /* __gc: a finalizer must not block, so the last flush only sends what the
    kernel takes at once. */
 static int f_gc(lua_State *L) {
   lsock_File *f = aux_tofile(L);
-  if (f->s != NULL) aux_close(L, f, MSG_DONTWAIT);
+  if (f->s != NULL) aux_close(L, f, MSG_DONTWAIT, NULL);
   return 0;
 }
 
@@ -606,7 +646,7 @@ static int f_gc(lua_State *L) {
 /* __close: leaving the scope is an explicit close, flush and all. */
 static int f_toclose(lua_State *L) {
   lsock_File *f = aux_tofile(L);
-  if (f->s != NULL) aux_close(L, f, 0);
+  if (f->s != NULL) aux_close(L, f, 0, NULL);
   return 0;
 }
 #endif
@@ -634,6 +674,9 @@ static const luaL_Reg file_methods[] = {
   {NULL, NULL}
 };
 
+/* The methods that may wait, which 5.1 and LuaJIT must wrap to suspend. */
+static const char *const file_waiting[] = {"read", "write", "flush", "setvbuf", "close", NULL};
+
 static const luaL_Reg file_metamethods[] = {
   {"__gc", f_gc},
 #if COMPAT_HAS_CLOSE
@@ -649,6 +692,7 @@ void lsock_file_open_methods(lua_State *L) {
   luaL_setfuncs(L, file_metamethods, 0);
   lua_newtable(L);
   luaL_setfuncs(L, file_methods, 0);
+  lsock_call_wrapfields(L, -1, file_waiting, 1);
   lua_setfield(L, -2, "__index");
   lua_pushliteral(L, "a file's metatable is not yours to change");
   lua_setfield(L, -2, "__metatable");

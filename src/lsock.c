@@ -11,6 +11,9 @@ static const luaL_Reg module_functions[] = {
   {NULL, NULL}
 };
 
+/* The module's functions that may wait (wrapped on 5.1 and LuaJIT). */
+static const char *const module_waiting[] = {"select", "create_connection", NULL};
+
 static int aux_hasipv6(void) {
   sys_fd fd;
   if (lsock_sys_socket(AF_INET6, SOCK_DGRAM, 0, 0, &fd) != 0) return 0;
@@ -21,6 +24,7 @@ static int aux_hasipv6(void) {
 LSOCK_API int luaopen_lsock(lua_State *L) {
   lua_newtable(L);
   luaL_setfuncs(L, module_functions, 0);
+  lsock_call_open(L);
   lsock_sock_open_methods(L);
   lsock_transfer_open(L);
   lsock_file_open_methods(L);
@@ -28,7 +32,9 @@ LSOCK_API int luaopen_lsock(lua_State *L) {
   lsock_create_open_functions(L);
   lsock_addr_open_functions(L);
   lsock_wait_open_functions(L);
+  lsock_loop_open(L);
   lsock_const_open(L);
+  lsock_call_wrapfields(L, -1, module_waiting, 0);
   lua_pushboolean(L, aux_hasipv6());
   lua_setfield(L, -2, "has_ipv6");
   lua_pushliteral(L, LSOCK_VERSION);

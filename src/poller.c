@@ -396,55 +396,43 @@ static int aux_pollround(void *set, int ms, int *nready) {
   return err;
 }
 
-/* Hands the wait to the coroutine's waiter: the backend's own descriptor
-   (readable when a registered one is ready) where it has one, else the
-   whole set as a table {[fd] = events}. */
-static void aux_callwaiter(lua_State *L, lsock_Poller *p, double deadline) {
+/* Suspends the wait on the backend's own descriptor (readable when a
+   registered one is ready) where it has one, else on the whole set as a
+   table {[fd] = events}. */
+static int aux_handoff(lua_State *L, lsock_Call *c, lsock_Poller *p) {
   sys_fd fd = lsock_pollerb_fd(&p->b);
-  if (fd != SYS_NOFD) {
-    lua_pushinteger(L, (lua_Integer)fd);
-    lua_pushinteger(L, POLLIN);
-  } else {
-    size_t i, n = lsock_pollerb_list(&p->b, p->ready, p->cap);
-    lua_createtable(L, 0, (int)n);
-    for (i = 0; i < n; i++) {
-      lua_pushinteger(L, p->ready[i].events);
-      lua_rawseti(L, -2, (int)p->ready[i].fd);
-    }
-    lua_pushnil(L);
+  size_t i, n;
+  if (fd != SYS_NOFD) return lsock_call_wait(L, c, NULL, fd, POLLIN, c->deadline);
+  n = lsock_pollerb_list(&p->b, p->ready, p->cap);
+  lua_createtable(L, 0, (int)n);
+  for (i = 0; i < n; i++) {
+    lua_pushinteger(L, p->ready[i].events);
+    lua_rawseti(L, -2, (int)p->ready[i].fd);
   }
-  lsock_wait_callwaiter(L, deadline);
+  return lsock_call_waitset(L, c, c->deadline);
 }
 
 /* wait([timeout]): the iterator (upvalue 1) and the poller. A new wait
    ends the iteration of the last one. A failure of the kernel's wait is
-   nil, message, errno, as lsock.select gives it. */
-static int p_wait(lua_State *L) {
+   nil, message, errno, as lsock.select gives it. A wait handed off polls
+   at once, and again each time it resumes. */
+static int p_wait_body(lua_State *L, lsock_Call *c) {
   lsock_Poller *p = aux_checkopen(L);
-  double deadline = lsock_wait_deadline(lsock_check_timeout(L, 2));
   aux_Round r;
   int err, n;
-  lua_settop(L, 1);
+  if (!c->resumed) c->deadline = lsock_wait_deadline(lsock_check_timeout(L, 2));
   p->nready = p->pos = 0;
   r.p = p;
   r.first = p->nheld > 0 ? aux_held(L, p) : 0;
   r.n = 0;
   /* held data must not wait; the kernel still reports the rest */
   if (r.first > 0) err = lsock_wait_until(aux_pollround, &r, LSOCK_NOWAIT, &n);
-  else if (!lsock_wait_pushwaiter(L)) err = lsock_wait_until(aux_pollround, &r, deadline, &n);
+  else if (!lsock_call_canhandoff(L)) err = lsock_wait_until(aux_pollround, &r, c->deadline, &n);
   else {
-    lua_pop(L, 1);
-    for (;;) {
-      err = lsock_wait_until(aux_pollround, &r, LSOCK_NOWAIT, &n);
-      if (err != LSOCK_TIMEOUT || lsock_sys_now() >= deadline) break;
-      if (!lsock_wait_pushwaiter(L)) {
-        err = lsock_wait_until(aux_pollround, &r, deadline, &n);
-        break;
-      }
-      aux_callwaiter(L, p, deadline);
-      /* the waiter runs Lua, which may have closed this poller */
-      if (p->closed) return luaL_error(L, "attempt to use a closed poller");
+    err = lsock_wait_until(aux_pollround, &r, LSOCK_NOWAIT, &n);
+    if (err == LSOCK_TIMEOUT && lsock_sys_now() < c->deadline) {
       p->nready = p->pos = 0;
+      if ((err = aux_handoff(L, c, p)) == LSOCK_WOULDWAIT) return LSOCK_YIELD;
     }
   }
   if (err == LSOCK_TIMEOUT) r.n = 0;
@@ -454,6 +442,10 @@ static int p_wait(lua_State *L) {
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_pushvalue(L, 1);
   return 2;
+}
+
+static int p_wait(lua_State *L) {
+  return lsock_call_run(L, 2, p_wait_body);
 }
 
 /* ---------------------------------------------------------------- open */
@@ -482,6 +474,7 @@ void lsock_poller_open_methods(lua_State *L) {
   /* the iterator is made once, here: wait hands out the same function */
   lua_pushcfunction(L, p_next);
   lua_pushcclosure(L, p_wait, 1);
+  lsock_call_wrap(L, -1, "wait", 1);
   lua_setfield(L, -2, "wait");
   lua_setfield(L, -2, "__index");
   lua_pop(L, 1);

@@ -72,20 +72,79 @@ int lsock_wait_until(lsock_PollFn poll, void *set, double deadline, int *nready)
 /* Waits until 'fd' is ready for 'events' (POLLIN/POLLOUT) or 'deadline'. */
 int lsock_wait_fd(sys_fd fd, int events, double deadline);
 
-/* The waiter: every call that must wait for one descriptor comes here. It
-   returns LSOCK_TIMEOUT once the deadline has passed; otherwise, inside a
-   coroutine of a state with a waiter (lsock.setwaiter), calls it with
-   (fd, events, deadline) and returns 0 when it returns, for the caller to
-   retry; elsewhere blocks in lsock_wait_fd. The waiter is Lua: the caller
-   must check afterwards what it may have closed. */
-int lsock_wait_for(lua_State *L, sys_fd fd, int events, double deadline);
-/* Pushes the waiter and returns 1 when waits of the running coroutine go
-   to it; else pushes nothing and returns 0. */
+/* Pushes the state's waiter (lsock.setwaiter) and returns 1 when there
+   is one; else pushes nothing and returns 0. */
 int lsock_wait_pushwaiter(lua_State *L);
-/* Calls the waiter pushed with its first two arguments, adding the
-   deadline (nil when infinite). */
-void lsock_wait_callwaiter(lua_State *L, double deadline);
 void lsock_wait_open_functions(lua_State *L);
+
+/* ------------------------------------------------- calls that may wait */
+
+/* An error code meaning "the call must wait, and its coroutine will be
+   suspended for it": the body returns LSOCK_YIELD at once. Like
+   LSOCK_TIMEOUT, never a valid error number. */
+#define LSOCK_WOULDWAIT (-2)
+/* What a body returns to be suspended (lsock_result_fail gives it for
+   LSOCK_WOULDWAIT, so "return lsock_result_fail(L, err)" is always right). */
+#define LSOCK_YIELD (-1)
+
+typedef struct lsock_Handle lsock_Handle;
+typedef struct lsock_Call lsock_Call;
+/* The body of a method that may wait: it runs from its start on the first
+   entry and again on each resumption (c->resumed), taking from 'c' what it
+   had done: its deadline, c->step, c->progress. It returns its number of
+   results, or LSOCK_YIELD with the wait noted in 'c'. */
+typedef int (*lsock_Body)(lua_State *L, lsock_Call *c);
+struct lsock_Call {
+  lsock_Body body;
+  int base;          /* the arguments are 1..base; the record, base + 1 */
+  int resumed;       /* 0 on the first entry */
+  int step;          /* how far the body had got: its own meaning */
+  double progress;   /* a count the body keeps (bytes sent) */
+  double deadline;   /* the call's deadline, once the body set it */
+  /* the wait asked for: one descriptor, or (waitset) the table that the
+     body left on top of the stack, {[fd] = events} */
+  lsock_Handle *h;   /* the object behind fd (a socket), or NULL */
+  sys_fd fd;
+  int events;
+  int waitset;
+  int loop;          /* the wait went to a loop */
+};
+
+/* Runs 'body' as the method called (nargs >= 0: the stack is cut to that
+   many arguments first; -1: all of them). The entry of every method that
+   may wait. */
+int lsock_call_run(lua_State *L, int nargs, lsock_Body body);
+/* The one place a call that must wait on one descriptor comes: past the
+   deadline, LSOCK_TIMEOUT; where the running coroutine's waits are handed
+   off, LSOCK_WOULDWAIT with the wait noted in 'c' (the body then returns
+   LSOCK_YIELD and runs again later); else it blocks in the wait engine
+   and returns 0 (or an error) for the caller to retry. 'c' NULL: block. */
+int lsock_call_wait(lua_State *L, lsock_Call *c, lsock_Handle *h, sys_fd fd, int events,
+                    double deadline);
+/* Whether waits of the running coroutine are handed off (else they block). */
+int lsock_call_canhandoff(lua_State *L);
+/* A wait for the set {[fd] = events} on top of the stack: LSOCK_WOULDWAIT. */
+int lsock_call_waitset(lua_State *L, lsock_Call *c, double deadline);
+/* 5.1 and LuaJIT: replaces the function at 'idx', called 'name' (or the
+   named fields of table 't'), by the trampoline that lets it suspend;
+   'method': it is called as obj:name(...). Elsewhere nothing. */
+void lsock_call_wrap(lua_State *L, int idx, const char *name, int method);
+void lsock_call_wrapfields(lua_State *L, int t, const char *const names[], int methods);
+void lsock_call_open(lua_State *L);
+
+/* The loop (loop.c), as calls that wait see it. */
+int lsock_loop_istask(lua_State *L);
+/* Registers the wait noted in 'c' for the running task. */
+void lsock_loop_wait(lua_State *L, lsock_Call *c);
+/* A task resumed: raises "cancelled" if it was cancelled meanwhile. */
+void lsock_loop_resumed(lua_State *L);
+/* 5.1 and LuaJIT: the waiter that suspends a task (it yields). */
+int lsock_loop_yield(lua_State *L);
+/* The descriptor of a watched handle closes or leaves lsock: tasks
+   waiting on it wake, and the loops forget it. */
+void lsock_loop_forget(lua_State *L, lsock_Handle *h, sys_fd fd);
+int lsock_loop_new(lua_State *L);
+void lsock_loop_open(lua_State *L);
 
 /* ---------------------------------------------------- selectable handles */
 
@@ -93,7 +152,6 @@ void lsock_wait_open_functions(lua_State *L);
    an lsock_Handle: they ask it, never its metatable, for the descriptor
    to wait on and for data it holds above the kernel (a file's buffer,
    decrypted bytes), which make it readable without waiting. */
-typedef struct lsock_Handle lsock_Handle;
 typedef struct lsock_HandleClass {
   /* The descriptor to wait on; raises for a closed object. */
   sys_fd (*fd)(lua_State *L, lsock_Handle *h);
@@ -103,6 +161,7 @@ typedef struct lsock_HandleClass {
 } lsock_HandleClass;
 struct lsock_Handle {
   const lsock_HandleClass *cls;
+  int watched;  /* a loop watches its descriptor: tell it of the close */
 };
 
 /* Marks the metatable on top of the stack as one of handles. */
@@ -177,19 +236,21 @@ struct lsock_Socket {
 /* The one try/wait/retry loop: calls fn(s, io) until it succeeds or fails
    with something other than EINTR or, before 'deadline', a would-block;
    waits in between through the waiter for the events the transport asked
-   for. Raises if the waiter closed the socket. */
+   for (lsock_call_wait: LSOCK_WOULDWAIT when the call is to be suspended).
+   Raises if Lua run meanwhile closed the socket. */
 typedef int (*lsock_IoFn)(lsock_Socket *s, lsock_Io *io);
-int lsock_sock_call(lua_State *L, lsock_Socket *s, lsock_IoFn fn, lsock_Io *io, double deadline);
+int lsock_sock_call(lua_State *L, lsock_Socket *s, lsock_IoFn fn, lsock_Io *io, lsock_Call *c,
+                    double deadline);
 
 /* The deadline of a call on 's' with these MSG_ flags. */
-double lsock_sock_deadline(const lsock_Socket *s, int flags);
+double lsock_sock_deadline(lua_State *L, const lsock_Socket *s, int flags);
 /* Receives through the transport (a stash first): 0 or an error. */
 int lsock_sock_recv(lua_State *L, lsock_Socket *s, char *buf, size_t len, int flags,
-                    double deadline, size_t *n);
+                    lsock_Call *c, double deadline, size_t *n);
 /* Sends p[0..len) whole under one deadline: 0 or an error; the count
    sent in *sent either way. sendall and makefile's flush both use it. */
 int lsock_sock_sendall(lua_State *L, lsock_Socket *s, const char *p, size_t len, int flags,
-                       double deadline, size_t *sent);
+                       lsock_Call *c, double deadline, size_t *sent);
 
 /* The open socket at 'idx', or a raised error (closed socket, wrong type). */
 lsock_Socket *lsock_sock_checkopen(lua_State *L, int idx);
@@ -207,15 +268,16 @@ void lsock_sock_open(lsock_Socket *s, sys_fd fd, double timeout);
 int lsock_sock_create(lua_State *L, int family, int type, int proto);
 /* Forgets the socket's use from Lua; closes the descriptor when no file
    still uses it. 0 or an error from close. */
-int lsock_sock_release(lsock_Socket *s);
+int lsock_sock_release(lua_State *L, lsock_Socket *s);
 /* A file made by makefile() is done with the descriptor. */
-int lsock_sock_unref(lsock_Socket *s);
+int lsock_sock_unref(lua_State *L, lsock_Socket *s);
 /* Python's default backlog: min(SOMAXCONN, 128). */
 #define LSOCK_DEFAULT_BACKLOG (SOMAXCONN < 128 ? SOMAXCONN : 128)
 /* listen with Python's handling of the backlog: 0 or an error. */
 int lsock_sock_listen(lsock_Socket *s, lua_Integer backlog);
-/* connect honouring the timeout: 0, LSOCK_TIMEOUT or an error. */
-int lsock_sock_connect(lua_State *L, lsock_Socket *s, const lsock_Addr *a);
+/* connect honouring the timeout: 0, LSOCK_TIMEOUT, LSOCK_WOULDWAIT or an
+   error. A connect resumed (c->step) only waits for its outcome. */
+int lsock_sock_connect(lua_State *L, lsock_Socket *s, const lsock_Addr *a, lsock_Call *c);
 /* The state's default timeout, < 0 meaning none. */
 double lsock_sock_defaulttimeout(lua_State *L);
 void lsock_sock_open_methods(lua_State *L);

@@ -12,6 +12,7 @@
 #include "private.h"
 
 int lsock_result_fail(lua_State *L, int err) {
+  if (err == LSOCK_WOULDWAIT) return LSOCK_YIELD; /* no result yet: suspend */
   lua_pushnil(L);
   if (err == LSOCK_TIMEOUT) {
     lua_pushliteral(L, "timeout");

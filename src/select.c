@@ -133,31 +133,25 @@ static void *aux_room(lua_State *L, void *onstack, size_t fits, size_t n, size_t
   return lua_newuserdata(L, n * size);
 }
 
-/* Hands the whole set to the waiter as a table {[fd] = events}. */
-static void aux_callwaiter(lua_State *L, const aux_Set *set, double deadline) {
+/* Waits for the set as the running coroutine must: poll at once; then,
+   where its waits are handed off, suspend it on the whole set as a table
+   {[fd] = events} (polling again when it resumes), else wait in the
+   engine. */
+static int aux_wait(lua_State *L, aux_Set *set, lsock_Call *c, double deadline) {
+  int n = 0, err;
   size_t i;
+  err = lsock_wait_until(aux_pollset, set, LSOCK_NOWAIT, &n);
+  if (err != LSOCK_TIMEOUT || lsock_sys_now() >= deadline) return err;
+  if (!lsock_call_canhandoff(L)) return lsock_wait_until(aux_pollset, set, deadline, &n);
   lua_createtable(L, 0, (int)set->n);
   for (i = 0; i < set->n; i++) {
     lua_pushinteger(L, set->p[i].events);
     lua_rawseti(L, -2, (int)set->p[i].fd);
   }
-  lua_pushnil(L);
-  lsock_wait_callwaiter(L, deadline);
+  return lsock_call_waitset(L, c, deadline);
 }
 
-/* Waits for the set as the running coroutine must: through the waiter,
-   polling at once after each of its returns, or in the wait engine. */
-static int aux_wait(lua_State *L, aux_Set *set, double deadline) {
-  int n = 0;
-  for (;;) {
-    int err = lsock_wait_until(aux_pollset, set, LSOCK_NOWAIT, &n);
-    if (err != LSOCK_TIMEOUT || lsock_sys_now() >= deadline) return err;
-    if (!lsock_wait_pushwaiter(L)) return lsock_wait_until(aux_pollset, set, deadline, &n);
-    aux_callwaiter(L, set, deadline);
-  }
-}
-
-int lsock_select_select(lua_State *L) {
+static int aux_select_body(lua_State *L, lsock_Call *c) {
   aux_Entry entries_stack[SELECT_STACK_FDS], *e;
   aux_Key keys_stack[SELECT_STACK_FDS], *keys;
   sys_pollfd pfd_stack[SELECT_STACK_FDS];
@@ -168,8 +162,8 @@ int lsock_select_select(lua_State *L) {
   count[0] = aux_checklist(L, 1, 0);
   count[1] = aux_checklist(L, 2, 0);
   count[2] = aux_checklist(L, 3, 1);
-  deadline = lsock_wait_deadline(lsock_check_timeout(L, 4));
-  lua_settop(L, 4);
+  if (!c->resumed) c->deadline = lsock_wait_deadline(lsock_check_timeout(L, 4));
+  deadline = c->deadline;
   total = count[0] + count[1] + count[2];
   /* the copy: objs[1..total], the three lists in order */
   lua_createtable(L, (int)total, 0);
@@ -208,7 +202,7 @@ int lsock_select_select(lua_State *L) {
     x->slot = set.n - 1;
   }
   /* what is held already must not wait; poll still reports the rest */
-  err = aux_wait(L, &set, nready ? LSOCK_NOWAIT : deadline);
+  err = aux_wait(L, &set, c, nready ? LSOCK_NOWAIT : deadline);
   if (err != 0 && err != LSOCK_TIMEOUT) return lsock_result_fail(L, err);
   for (i = 0; i < set.n; i++) {
     if (err == 0 && (set.p[i].revents & POLLNVAL)) return lsock_result_fail(L, EBADF);
@@ -225,4 +219,8 @@ int lsock_select_select(lua_State *L) {
     }
   }
   return 3;
+}
+
+int lsock_select_select(lua_State *L) {
+  return lsock_call_run(L, 4, aux_select_body);
 }

@@ -61,9 +61,10 @@ int lsock_sock_create(lua_State *L, int family, int type, int proto) {
   return 1;
 }
 
-static int aux_closefd(lsock_Socket *s) {
+static int aux_closefd(lua_State *L, lsock_Socket *s) {
   int err = 0;
   if (s->fd != SYS_NOFD) {
+    if (s->h.watched) lsock_loop_forget(L, &s->h, s->fd);
     err = s->transport->close(s);
     s->fd = SYS_NOFD;
   }
@@ -71,14 +72,14 @@ static int aux_closefd(lsock_Socket *s) {
   return err == ECONNRESET ? 0 : err;
 }
 
-int lsock_sock_release(lsock_Socket *s) {
+int lsock_sock_release(lua_State *L, lsock_Socket *s) {
   s->closed = 1;
-  return s->files > 0 ? 0 : aux_closefd(s);
+  return s->files > 0 ? 0 : aux_closefd(L, s);
 }
 
-int lsock_sock_unref(lsock_Socket *s) {
+int lsock_sock_unref(lua_State *L, lsock_Socket *s) {
   if (s->files > 0) s->files--;
-  return (s->closed && s->files == 0) ? aux_closefd(s) : 0;
+  return (s->closed && s->files == 0) ? aux_closefd(L, s) : 0;
 }
 
 lsock_Socket *lsock_sock_test(lua_State *L, int idx) {
@@ -122,7 +123,7 @@ static void aux_freestash(lua_State *L, lsock_Socket *s) {
 
 static int s_close(lua_State *L) {
   lsock_Socket *s = aux_self(L, 0);
-  int err = s->closed ? 0 : lsock_sock_release(s);
+  int err = s->closed ? 0 : lsock_sock_release(L, s);
   aux_freestash(L, s);
   if (err) return lsock_result_fail(L, err);
   return lsock_result_ok(L);
@@ -131,7 +132,7 @@ static int s_close(lua_State *L) {
 /* __gc and __close: a collected socket is closed, its errors unheard. */
 static int s_gc(lua_State *L) {
   lsock_Socket *s = aux_check(L);
-  if (!s->closed) lsock_sock_release(s);
+  if (!s->closed) lsock_sock_release(L, s);
   aux_freestash(L, s);
   return 0;
 }
@@ -143,6 +144,7 @@ static int s_detach(lua_State *L) {
      theirs to close: forgetting it here would leak it */
   if (!s->closed) {
     fd = s->fd;
+    if (s->h.watched && fd != SYS_NOFD) lsock_loop_forget(L, &s->h, fd);
     s->closed = 1;
     s->fd = SYS_NOFD; /* the caller owns it now: nothing here may close it */
   }
@@ -217,19 +219,24 @@ static int aux_settimeout(lua_State *L, lsock_Socket *s, double timeout) {
   return lsock_result_ok(L);
 }
 
-double lsock_sock_deadline(const lsock_Socket *s, int flags) {
-  /* a blocking socket waits in the kernel; MSG_DONTWAIT never waits */
-  if (s->timeout <= 0 || (flags & MSG_DONTWAIT)) return LSOCK_NOWAIT;
-  return lsock_wait_deadline(s->timeout);
+double lsock_sock_deadline(lua_State *L, const lsock_Socket *s, int flags) {
+  if (s->timeout == 0 || (flags & MSG_DONTWAIT)) return LSOCK_NOWAIT;
+  if (s->timeout > 0) return lsock_wait_deadline(s->timeout);
+  /* blocking: the kernel waits, unless the running coroutine's waits are
+     handed off (a task): then the call never blocks, and waits forever */
+  return L != NULL && lsock_call_canhandoff(L) ? HUGE_VAL : LSOCK_NOWAIT;
 }
 
-int lsock_sock_call(lua_State *L, lsock_Socket *s, lsock_IoFn fn, lsock_Io *io, double deadline) {
+int lsock_sock_call(lua_State *L, lsock_Socket *s, lsock_IoFn fn, lsock_Io *io, lsock_Call *c,
+                    double deadline) {
+  /* a blocking socket whose call is to be handed off must not block */
+  if (s->timeout < 0 && deadline != LSOCK_NOWAIT) io->flags |= lsock_sys_dontwait;
   for (;;) {
     int err = fn(s, io);
     if (err == 0) return 0;
     if (err == EINTR) continue;
     if ((err != EAGAIN && err != EWOULDBLOCK) || deadline == LSOCK_NOWAIT) return err;
-    err = lsock_wait_for(L, s->fd, io->events ? io->events : POLLIN, deadline);
+    err = lsock_call_wait(L, c, &s->h, s->fd, io->events ? io->events : POLLIN, deadline);
     if (err) return err;
     /* a waiter runs Lua, which may have closed the socket meanwhile */
     if (s->closed) return luaL_error(L, "attempt to use a closed socket");
@@ -365,21 +372,28 @@ static int io_accept(lsock_Socket *s, lsock_Io *io) {
   return lsock_sys_accept(s->fd, &c->peer, c->nonblocking, &c->conn);
 }
 
-static int s_accept(lua_State *L) {
+static int s_accept_body(lua_State *L, lsock_Call *call) {
   lsock_Socket *s = lsock_sock_self(L);
   double timeout = lsock_sock_defaulttimeout(L);
-  lsock_Socket *conn = lsock_sock_newclosed(L, s->family, s->type, s->proto);
+  lsock_Socket *conn;
   aux_Accept c;
   lsock_Io io;
   int err;
+  if (!call->resumed) call->deadline = lsock_sock_deadline(L, s, 0);
+  conn = lsock_sock_newclosed(L, s->family, s->type, s->proto);
   memset(&io, 0, sizeof io);
   io.buf = (char *)(void *)&c;
   c.nonblocking = timeout >= 0;
-  c.waitfirst = s->timeout > 0;
-  err = lsock_sock_call(L, s, io_accept, &io, lsock_sock_deadline(s, 0));
+  /* a resumed accept was woken by readiness: it tries first */
+  c.waitfirst = s->timeout != 0 && call->deadline != LSOCK_NOWAIT && !call->resumed;
+  err = lsock_sock_call(L, s, io_accept, &io, call, call->deadline);
   if (err) return lsock_result_fail(L, err);
   lsock_sock_open(conn, c.conn, timeout);
   return 1 + lsock_addr_push(L, &c.peer);
+}
+
+static int s_accept(lua_State *L) {
+  return lsock_call_run(L, 1, s_accept_body);
 }
 
 /* Whether a connect that reported no error has really completed: a
@@ -389,53 +403,87 @@ static int aux_connected(sys_fd fd) {
   return lsock_sys_getname(fd, 1, &a) != ENOTCONN;
 }
 
+/* The outcome of a connect, with a blocking socket made blocking again
+   when the connect had to be made non-blocking ('restore'). */
+static int aux_connectdone(lsock_Socket *s, int restore, int err) {
+  int e2 = restore ? lsock_sys_setnonblocking(s->fd, 0) : 0;
+  return err ? err : e2;
+}
+
 /* connect as Python does it: in timeout mode (or after a signal in
    blocking mode, when connect cannot be called again) wait until the
    socket is writable, then read the outcome from SO_ERROR. */
-int lsock_sock_connect(lua_State *L, lsock_Socket *s, const lsock_Addr *a) {
-  double deadline = s->timeout > 0 ? lsock_wait_deadline(s->timeout) : HUGE_VAL;
-  int err;
-  /* connect takes no "do not block" flag: the descriptor must be
-     non-blocking, whatever another handle on the open file did to it */
-  if (s->timeout > 0 && (err = lsock_sys_setnonblocking(s->fd, 1)) != 0) return err;
-  err = lsock_sys_connect(s->fd, a);
-  if (err == 0) return 0;
-  if (!(err == EINTR || (err == EINPROGRESS && s->timeout > 0))) return err;
-  if (err == EINTR && s->timeout == 0) return EINPROGRESS;
-  for (;;) {
-    int result;
-    if ((err = lsock_wait_for(L, s->fd, POLLOUT, deadline)) != 0) return err;
+int lsock_sock_connect(lua_State *L, lsock_Socket *s, const lsock_Addr *a, lsock_Call *c) {
+  double deadline;
+  int err, wait;
+  if (c == NULL || c->step == 0) {
+    /* a blocking socket in a task connects as if it had no timeout, but
+       without blocking: non-blocking until the outcome is known */
+    int handoff = s->timeout < 0 && c != NULL && lsock_call_canhandoff(L);
+    deadline = s->timeout > 0 ? lsock_wait_deadline(s->timeout) : HUGE_VAL;
+    /* connect takes no "do not block" flag: the descriptor must be
+       non-blocking, whatever another handle on the open file did to it */
+    if ((s->timeout > 0 || handoff) && (err = lsock_sys_setnonblocking(s->fd, 1)) != 0)
+      return err;
+    err = lsock_sys_connect(s->fd, a);
+    if (err == EINPROGRESS && handoff) err = EINTR; /* wait, as for a signal */
+    else if (handoff) return aux_connectdone(s, 1, err);
+    if (err == 0) return 0;
+    if (!(err == EINTR || (err == EINPROGRESS && s->timeout > 0))) return err;
+    if (err == EINTR && s->timeout == 0) return EINPROGRESS;
+    if (c != NULL) {
+      /* from here on, running again only waits for the outcome */
+      c->step = handoff ? 2 : 1;
+      c->deadline = deadline;
+    }
+  } else deadline = c->deadline;
+  /* resumed, the socket was reported writable: look before waiting */
+  for (wait = !(c != NULL && c->resumed && c->step > 0);; wait = 1) {
+    int result, restore = c != NULL && c->step == 2;
+    err = wait ? lsock_call_wait(L, c, &s->h, s->fd, POLLOUT, deadline) : 0;
+    if (err == LSOCK_WOULDWAIT) return err;
     if (s->closed) return luaL_error(L, "attempt to use a closed socket");
-    if ((err = lsock_sys_connecterror(s->fd, &result)) != 0) return err;
-    if (result != 0) return result;
-    if (aux_connected(s->fd)) return 0;
+    if (err) return aux_connectdone(s, restore, err);
+    if ((err = lsock_sys_connecterror(s->fd, &result)) != 0) return aux_connectdone(s, restore, err);
+    if (result != 0) return aux_connectdone(s, restore, result);
+    if (aux_connected(s->fd)) return aux_connectdone(s, restore, 0);
   }
 }
 
 /* connect and connect_ex: the address at 2, then the connect. Returns 1
    with its outcome in *err, or 0 when the address did not resolve (nil,
    message, code pushed). */
-static int aux_connectarg(lua_State *L, int *err) {
+static int aux_connectarg(lua_State *L, lsock_Call *c, int *err) {
   lsock_Socket *s = lsock_sock_self(L);
   lsock_Addr a;
   int next;
-  if (!lsock_addr_check(L, 2, s->family, s->type, &a, &next)) return 0;
-  *err = lsock_sock_connect(L, s, &a);
+  /* resumed after connect(): only the outcome is left to wait for */
+  if (c->step == 0 && !lsock_addr_check(L, 2, s->family, s->type, &a, &next)) return 0;
+  *err = lsock_sock_connect(L, s, &a, c);
   return 1;
 }
 
-static int s_connect(lua_State *L) {
+static int s_connect_body(lua_State *L, lsock_Call *c) {
   int err;
-  if (!aux_connectarg(L, &err)) return 3;
+  if (!aux_connectarg(L, c, &err)) return 3;
   if (err) return lsock_result_fail(L, err);
   return lsock_result_ok(L);
 }
 
-static int s_connect_ex(lua_State *L) {
+static int s_connect(lua_State *L) {
+  return lsock_call_run(L, -1, s_connect_body);
+}
+
+static int s_connect_ex_body(lua_State *L, lsock_Call *c) {
   int err;
-  if (!aux_connectarg(L, &err)) return 3;
+  if (!aux_connectarg(L, c, &err)) return 3;
+  if (err == LSOCK_WOULDWAIT) return LSOCK_YIELD;
   lua_pushinteger(L, err == LSOCK_TIMEOUT ? ETIMEDOUT : err);
   return 1;
+}
+
+static int s_connect_ex(lua_State *L) {
+  return lsock_call_run(L, -1, s_connect_ex_body);
 }
 
 static int s_shutdown(lua_State *L) {
@@ -526,6 +574,10 @@ static int s_index(lua_State *L) {
   return 1;
 }
 
+/* The methods that may wait, which 5.1 and LuaJIT must wrap to suspend. */
+static const char *const socket_waiting[] = {"accept", "connect", "connect_ex", "recv", "recvfrom",
+                                             "send", "sendall", "sendto", NULL};
+
 static const luaL_Reg socket_methods[] = {
   {"close", s_close},
   {"detach", s_detach},
@@ -575,6 +627,7 @@ void lsock_sock_open_methods(lua_State *L) {
   luaL_setfuncs(L, socket_methods, 1); /* the metatable is each method's upvalue */
   lua_pushvalue(L, -2);
   luaL_setfuncs(L, lsock_transfer_methods, 1);
+  lsock_call_wrapfields(L, -1, socket_waiting, 1);
   lua_pushcclosure(L, s_index, 1);
   lua_setfield(L, -2, "__index");
   lua_pop(L, 1);

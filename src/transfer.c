@@ -156,7 +156,7 @@ void lsock_transfer_open(lua_State *L) {
 /* ------------------------------------------------------------- receive */
 
 int lsock_sock_recv(lua_State *L, lsock_Socket *s, char *buf, size_t len, int flags,
-                    double deadline, size_t *n) {
+                    lsock_Call *c, double deadline, size_t *n) {
   lsock_Io io;
   int err;
   if (aux_hasstash(s) && !(flags & MSG_PEEK)) {
@@ -164,7 +164,7 @@ int lsock_sock_recv(lua_State *L, lsock_Socket *s, char *buf, size_t len, int fl
     return 0;
   }
   aux_initio(&io, buf, len, flags);
-  err = lsock_sock_call(L, s, io_recv, &io, deadline);
+  err = lsock_sock_call(L, s, io_recv, &io, c, deadline);
   *n = io.done;
   return err;
 }
@@ -193,14 +193,30 @@ static size_t aux_streamsize(lsock_Socket *s, lua_Integer n, int flags) {
    time a receive fills it. The bytes already in it are marked stashed
    before it grows, so a memory error there loses nothing. Returns 0 with
    the count in io->done, or an error with nothing received. */
-static int aux_recvall(lua_State *L, lsock_Socket *s, lsock_Io *io, size_t want, double deadline) {
-  lsock_Stash *st = aux_rxbuffer(L, s, io->len);
+static int aux_recvall(lua_State *L, lsock_Socket *s, lsock_Io *io, size_t want, lsock_Call *c) {
+  lsock_Stash *st;
   size_t done = 0;
+  if (c->step == 1 && s->stash != NULL) {
+    /* resumed: the bytes so far were marked stashed while it waited */
+    st = s->stash;
+    done = st->len - st->pos;
+    memmove(st->data, st->data + st->pos, done);
+    st->len = st->pos = 0;
+  } else st = aux_rxbuffer(L, s, io->len);
+  c->step = 0;
   for (;;) {
     int err;
     io->buf = st->data + done;
     io->len = st->cap - done;
-    err = lsock_sock_call(L, s, io_recv, io, deadline);
+    err = lsock_sock_call(L, s, io_recv, io, c, c->deadline);
+    if (err == LSOCK_WOULDWAIT && done > 0) {
+      /* suspended: what arrived is kept as stashed bytes, which the next
+         receive returns first should this call never resume */
+      st->pos = 0;
+      st->len = done;
+      c->step = 1;
+      return err;
+    }
     if (err && done == 0) return err;
     if (err) break; /* what arrived is the result, as the system gives it */
     done += io->done;
@@ -227,11 +243,11 @@ static int aux_recvall(lua_State *L, lsock_Socket *s, lsock_Io *io, size_t want,
 /* recv and recvfrom. A datagram cannot be read in pieces, so a large
    receive on a datagram socket first learns the next one's size (after
    waiting for it, if it must) and only then makes room. */
-static int aux_recv(lua_State *L, int withaddr) {
+static int aux_recv(lua_State *L, lsock_Call *c, int withaddr) {
   lsock_Socket *s = lsock_sock_self(L);
   lua_Integer want = luaL_checkinteger(L, 2);
   int flags = lsock_opt_int(L, 3, 0), err;
-  double deadline = lsock_sock_deadline(s, flags);
+  double deadline;
   char onstack[RECV_STACK_MAX];
   lsock_Addr from;
   lsock_Io io;
@@ -241,10 +257,12 @@ static int aux_recv(lua_State *L, int withaddr) {
     return 1;
   }
   luaL_checkstack(L, 8, NULL); /* before any byte is taken */
+  if (!c->resumed) c->deadline = lsock_sock_deadline(L, s, flags);
+  deadline = c->deadline;
   from.len = 0;
   aux_initio(&io, onstack, (size_t)want, flags);
   io.from = withaddr ? &from : NULL;
-  if (aux_hasstash(s) && !(flags & MSG_PEEK)) {
+  if (aux_hasstash(s) && !(flags & MSG_PEEK) && c->step == 0) {
     /* what a memory error left behind comes first, with its sender */
     aux_pushstash(L, s, io.len, withaddr ? &from : NULL);
     return withaddr ? 1 + lsock_addr_push(L, &from) : 1;
@@ -255,21 +273,21 @@ static int aux_recv(lua_State *L, int withaddr) {
     if (s->type == SOCK_STREAM) io.len = aux_streamsize(s, want, flags);
     else if (want > RECV_DIRECT_MAX) {
       io.len = (size_t)want;
-      if ((err = lsock_sock_call(L, s, io_nextsize, &io, deadline)) != 0)
+      if ((err = lsock_sock_call(L, s, io_nextsize, &io, c, deadline)) != 0)
         return lsock_result_fail(L, err);
       io.len = io.done < (size_t)want ? io.done : (size_t)want;
       if (io.len == 0) io.len = 1; /* an empty datagram still needs a receive */
       sized = 1;
     }
     if (s->type == SOCK_STREAM && (flags & MSG_WAITALL) && want > RECV_DIRECT_MAX) {
-      err = aux_recvall(L, s, &io, (size_t)want, deadline);
+      err = aux_recvall(L, s, &io, (size_t)want, c);
       break;
     }
     /* small reads (requests, datagrams) use the C stack: no allocation
        beyond the result string itself */
     if (io.len > RECV_STACK_MAX) io.buf = aux_rxbuffer(L, s, io.len)->data;
     /* a sized datagram is there now: no wait, unless another reader took it */
-    err = lsock_sock_call(L, s, io_recv, &io, sized ? LSOCK_NOWAIT : deadline);
+    err = lsock_sock_call(L, s, io_recv, &io, c, sized ? LSOCK_NOWAIT : deadline);
     if (!(sized && (err == EAGAIN || err == EWOULDBLOCK) && deadline != LSOCK_NOWAIT)) break;
   }
   if (err) return lsock_result_fail(L, err);
@@ -277,50 +295,70 @@ static int aux_recv(lua_State *L, int withaddr) {
   return withaddr ? 1 + lsock_addr_push(L, &from) : 1;
 }
 
+static int t_recv_body(lua_State *L, lsock_Call *c) {
+  return aux_recv(L, c, 0);
+}
+
 static int t_recv(lua_State *L) {
-  return aux_recv(L, 0);
+  return lsock_call_run(L, 3, t_recv_body);
+}
+
+static int t_recvfrom_body(lua_State *L, lsock_Call *c) {
+  return aux_recv(L, c, 1);
 }
 
 static int t_recvfrom(lua_State *L) {
-  return aux_recv(L, 1);
+  return lsock_call_run(L, 3, t_recvfrom_body);
 }
 
 /* ---------------------------------------------------------------- send */
 
+/* Sends p[0..len) whole. With a call record, the count sent so far is
+   c->progress, so a send-all resumed after a suspension goes on from
+   there; p is always the whole of the data. */
 int lsock_sock_sendall(lua_State *L, lsock_Socket *s, const char *p, size_t len, int flags,
-                       double deadline, size_t *sent) {
+                       lsock_Call *c, double deadline, size_t *sent) {
   lsock_Io io;
-  *sent = 0;
+  *sent = c != NULL ? (size_t)c->progress : 0;
   while (*sent < len) {
     int err;
     aux_initio(&io, p + *sent, len - *sent, flags);
-    if ((err = lsock_sock_call(L, s, io_send, &io, deadline)) != 0) return err;
+    err = lsock_sock_call(L, s, io_send, &io, c, deadline);
+    if (err) return err;
     *sent += io.done;
+    if (c != NULL) c->progress = (double)*sent;
   }
   return 0;
 }
 
-static int t_send(lua_State *L) {
+static int t_send_body(lua_State *L, lsock_Call *c) {
   lsock_Socket *s = lsock_sock_self(L);
   size_t len;
   const char *data = luaL_checklstring(L, 2, &len);
   int flags = lsock_opt_int(L, 3, 0), err;
   lsock_Io io;
+  if (!c->resumed) c->deadline = lsock_sock_deadline(L, s, flags);
   aux_initio(&io, data, len, flags);
-  if ((err = lsock_sock_call(L, s, io_send, &io, lsock_sock_deadline(s, flags))) != 0)
+  if ((err = lsock_sock_call(L, s, io_send, &io, c, c->deadline)) != 0)
     return lsock_result_fail(L, err);
   lua_pushinteger(L, (lua_Integer)io.done);
   return 1;
 }
 
+static int t_send(lua_State *L) {
+  return lsock_call_run(L, 3, t_send_body);
+}
+
 /* sendall: one deadline for the whole call; on failure the fourth value
    says how much went out, so nothing is lost track of. */
-static int t_sendall(lua_State *L) {
+static int t_sendall_body(lua_State *L, lsock_Call *c) {
   lsock_Socket *s = lsock_sock_self(L);
   size_t len, sent;
   const char *data = luaL_checklstring(L, 2, &len);
-  int flags = lsock_opt_int(L, 3, 0);
-  int err = lsock_sock_sendall(L, s, data, len, flags, lsock_sock_deadline(s, flags), &sent);
+  int flags = lsock_opt_int(L, 3, 0), err;
+  if (!c->resumed) c->deadline = lsock_sock_deadline(L, s, flags);
+  err = lsock_sock_sendall(L, s, data, len, flags, c, c->deadline, &sent);
+  if (err == LSOCK_WOULDWAIT) return LSOCK_YIELD;
   if (err) {
     lsock_result_fail(L, err);
     lua_pushinteger(L, (lua_Integer)sent);
@@ -329,7 +367,11 @@ static int t_sendall(lua_State *L) {
   return lsock_result_ok(L);
 }
 
-static int t_sendto(lua_State *L) {
+static int t_sendall(lua_State *L) {
+  return lsock_call_run(L, 3, t_sendall_body);
+}
+
+static int t_sendto_body(lua_State *L, lsock_Call *c) {
   lsock_Socket *s = lsock_sock_self(L);
   size_t len;
   const char *data = luaL_checklstring(L, 2, &len);
@@ -343,12 +385,17 @@ static int t_sendto(lua_State *L) {
     addrarg = 4;
   }
   if (!lsock_addr_check(L, addrarg, s->family, s->type, &to, &next)) return 3;
+  if (!c->resumed) c->deadline = lsock_sock_deadline(L, s, flags);
   aux_initio(&io, data, len, flags);
   io.to = &to;
-  if ((err = lsock_sock_call(L, s, io_send, &io, lsock_sock_deadline(s, flags))) != 0)
+  if ((err = lsock_sock_call(L, s, io_send, &io, c, c->deadline)) != 0)
     return lsock_result_fail(L, err);
   lua_pushinteger(L, (lua_Integer)io.done);
   return 1;
+}
+
+static int t_sendto(lua_State *L) {
+  return lsock_call_run(L, -1, t_sendto_body);
 }
 
 const luaL_Reg lsock_transfer_methods[] = {

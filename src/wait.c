@@ -7,10 +7,11 @@
 ** that waits: single descriptors (lsock_wait_fd), lsock.select and the
 ** poller all call it with their own "poll once" function.
 **
-** The waiter is where a call that must wait decides how: block here, or,
-** inside a coroutine of a state that installed one with lsock.setwaiter,
-** hand (descriptor, events, deadline) to it — a scheduler's hook that may
-** run other work before it returns — and retry the call afterwards.
+** The waiter is a state's hook for a foreign scheduler (lsock.setwaiter):
+** inside a coroutine, a call that must wait hands (descriptor, events,
+** deadline) to it, which may yield, and retries when it returns. call.c
+** decides, for each wait, whether to block here, go to the waiter or to a
+** loop, and suspends the call.
 */
 #include <limits.h>
 #include <math.h>
@@ -71,33 +72,9 @@ int lsock_wait_fd(sys_fd fd, int events, double deadline) {
 
 int lsock_wait_pushwaiter(lua_State *L) {
   lua_getfield(L, LUA_REGISTRYINDEX, WAITER_KEY);
-  if (lua_isfunction(L, -1)) {
-    /* the main thread cannot yield: a waiter serves coroutines only */
-    int ismain = lua_pushthread(L);
-    lua_pop(L, 1);
-    if (!ismain) return 1;
-  }
+  if (lua_isfunction(L, -1)) return 1;
   lua_pop(L, 1);
   return 0;
-}
-
-void lsock_wait_callwaiter(lua_State *L, double deadline) {
-  if (isinf(deadline)) lua_pushnil(L);
-  else lua_pushnumber(L, (lua_Number)deadline);
-  lua_call(L, 3, 0);
-}
-
-int lsock_wait_for(lua_State *L, sys_fd fd, int events, double deadline) {
-  /* on every round: a descriptor that looks ready while the call keeps
-     saying it would block must not make the deadline unreachable */
-  if (lsock_sys_now() >= deadline) return LSOCK_TIMEOUT;
-  if (L != NULL && lsock_wait_pushwaiter(L)) {
-    lua_pushinteger(L, (lua_Integer)fd);
-    lua_pushinteger(L, events);
-    lsock_wait_callwaiter(L, deadline);
-    return 0;
-  }
-  return lsock_wait_fd(fd, events, deadline);
 }
 
 /* lsock.setwaiter(fn): fn, or nil to remove it. */

@@ -564,6 +564,7 @@ for i = 1, opts.calls do
     if args.n and random(2) == 1 then nargs = args.n end
     if t.name == "select" then args[4] = clamp_wait(args[4]); if nargs < 4 then nargs = 4 end end
     if t.name == "create_connection" then args[2] = clamp_wait(args[2]) end
+    if t.name == "sleep" then args[1] = clamp_wait(args[1]); if nargs < 1 then nargs = 1 end end
     if t.name == "close" then nargs = 1 end
   elseif t.kind == "meta" then
     self = anyobject()

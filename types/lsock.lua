@@ -398,6 +398,30 @@ function lsock.monotonic() end
 ---@return true
 function lsock.setwaiter(fn) end
 
+---A new loop of coroutine tasks. Inside a task every call that would wait
+---(accept, connect, recv*, send*, sendall, makefile reads and writes,
+---`lsock.select`, `p:wait`, `lsock.sleep`) suspends only that task.
+---
+---```lua
+---local loop = lsock.loop()
+---loop:spawn(function() local c = srv:accept() ... end)
+---loop:run()            -- or loop:step(0) once per frame
+---```
+---@return lsock.loop? loop
+---@return string? errmsg
+---@return integer? errno
+function lsock.loop() end
+
+---The running task, or `nil` outside any task.
+---@return lsock.task?
+function lsock.current() end
+
+---Inside a task (or a coroutine with a waiter) suspends it `t` seconds;
+---`sleep(0)` lets the other ready tasks run first. Elsewhere sleeps the
+---thread.
+---@param t number seconds, >= 0
+function lsock.sleep(t) end
+
 ---A new poller: a persistent set of descriptors kept by the kernel (epoll,
 ---kqueue, or poll).
 ---
@@ -741,5 +765,61 @@ function poller:count() end
 ---Closes the poller; idempotent.
 ---@return true? ok
 function poller:close() end
+
+---A loop of tasks (`lsock.loop()`). `tostring(l)` gives
+---`lsock.loop (N tasks)`.
+---@class lsock.loop
+local loop = {}
+
+---A task running `fn(...)` in a coroutine; it starts at the next `step`
+---or `run`.
+---@param fn function
+---@param ... any
+---@return lsock.task
+function loop:spawn(fn, ...) end
+
+---Runs every task that is ready, waiting at most `timeout` seconds
+---(default 0: never waits) for one to become ready; returns the number of
+---tasks not yet finished.
+---@param timeout? number
+---@return integer
+function loop:step(timeout) end
+
+---Steps until every task has finished; then raises the first failed
+---task's error (with its traceback), if any.
+---@return true
+function loop:run() end
+
+---The number of tasks not yet finished.
+---@return integer
+function loop:count() end
+
+---Closes the loop's kernel set; its tasks are not resumed any more.
+function loop:close() end
+
+---A task of a loop (`loop:spawn`).
+---@class lsock.task
+local task = {}
+
+---Whether the task has finished.
+---@return boolean
+function task:done() end
+
+---`true, results...` or `false, error` once finished; raises before.
+---@return boolean ok
+---@return any ...
+function task:result() end
+
+---Waits for the task (inside another task: suspending only that one;
+---outside: running the loop), then as `result()`; `nil, "timeout",
+---ETIMEDOUT` when `timeout` passes first.
+---@param timeout? number
+---@return boolean? ok
+---@return any ...
+function task:join(timeout) end
+
+---The task's current (or next) wait raises the error `"cancelled"`;
+---nothing for a finished task.
+function task:cancel() end
 
 return lsock
