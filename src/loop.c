@@ -220,10 +220,9 @@ static void aux_pushready(lsock_Loop *lp, lsock_Task *t) {
   lp->readytail = t;
 }
 
-/* Ends a task's wait, whatever it was, and makes it ready. */
-static void aux_wake(lsock_Loop *lp, lsock_Task *t) {
+/* Ends a task's wait, whatever it was: its links, deadline and join. */
+static void aux_endwait(lsock_Loop *lp, lsock_Task *t) {
   size_t i;
-  if (t->state != T_WAITING) return;
   if (t->one.t != NULL) {
     aux_unlink(lp, &t->one);
     t->one.t = NULL;
@@ -237,6 +236,12 @@ static void aux_wake(lsock_Loop *lp, lsock_Task *t) {
     if (*p == t) *p = t->nextjoiner;
     t->joining = NULL;
   }
+}
+
+/* Ends a waiting task's wait and makes it ready. */
+static void aux_wake(lsock_Loop *lp, lsock_Task *t) {
+  if (t->state != T_WAITING) return;
+  aux_endwait(lp, t);
   aux_pushready(lp, t);
 }
 
@@ -444,6 +449,8 @@ static void aux_finish(lua_State *L, int loopidx, int taskidx, lsock_Task *t, in
   lua_rawseti(L, -2, UV_RESULT);
   lua_pop(L, 1);
   compat_closethread(co, L); /* a failed task's <close> variables close */
+  /* a task can end while a wait is registered: its waiter failed */
+  aux_endwait(lp, t);
   t->state = T_DONE;
   lp->count--;
   while (t->joiners != NULL) {
@@ -838,7 +845,9 @@ static void aux_weaktable(lua_State *L, const char *key, const char *mode) {
 void lsock_loop_open(lua_State *L) {
   lua_getfield(L, LUA_REGISTRYINDEX, TASKS_KEY);
   if (!lua_istable(L, -1)) {
-    aux_weaktable(L, TASKS_KEY, "k");
+    /* weak values too: 5.1's weak keys are no ephemerons, and a task
+       holds its thread */
+    aux_weaktable(L, TASKS_KEY, "kv");
     aux_weaktable(L, LOOPS_KEY, "k");
   }
   lua_pop(L, 1);
