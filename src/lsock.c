@@ -28,7 +28,11 @@ LSOCK_API int luaopen_lsock(lua_State *L) {
   lsock_create_open_functions(L);
   lsock_addr_open_functions(L);
   lsock_wait_open_functions(L);
+  lsock_buffer_open(L);
+  lsock_msg_open_functions(L);
+  lsock_names_open_functions(L);
   lsock_const_open(L);
+  lsock_const_open_net(L);
   lua_pushboolean(L, aux_hasipv6());
   lua_setfield(L, -2, "has_ipv6");
   lua_pushliteral(L, LSOCK_VERSION);
