@@ -300,6 +300,9 @@ int lsock_sys_recvmsg(sys_fd fd, lsock_Msg *m, int flags, size_t *n) {
   if (r < 0) return err;
   m->controllen = h.msg_controllen;
   m->msgflags = h.msg_flags;
+#if defined(MSG_CMSG_CLOEXEC)
+  m->msgflags &= ~MSG_CMSG_CLOEXEC; /* Linux echoes the flag lsock added */
+#endif
   if (m->addr) m->addr->len = h.msg_namelen;
 #if !defined(MSG_CMSG_CLOEXEC)
   {
