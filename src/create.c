@@ -95,16 +95,40 @@ static void aux_checksource(lua_State *L, int idx) {
   lua_pop(L, 4);
 }
 
-/* create_connection(address [, timeout [, source_address]]): as Python,
-   every candidate is tried in turn, and one that fails (a source address
-   of the other family included) only makes the next one be tried. */
+/* Appends {message, errno, address} of a failed attempt to the list at
+   'list' (all_errors). */
+static void aux_noteerror(lua_State *L, int list, int err, const lsock_Addr *a) {
+  lua_createtable(L, 3, 0);
+  lsock_result_fail(L, err);
+  lua_rawseti(L, -4, 2);
+  lua_rawseti(L, -3, 1);
+  lua_pop(L, 1);
+  if (a != NULL) {
+    lsock_addr_pushtable(L, a);
+    lua_rawseti(L, -2, 3);
+  }
+  lua_rawseti(L, list, (int)lua_rawlen(L, list) + 1);
+}
+
+/* create_connection(address [, timeout [, source_address [, {all_errors =}]]]):
+   as Python, every candidate is tried in turn, and one that fails (a
+   source address of the other family included) only makes the next one
+   be tried. With all_errors the failure's fourth value lists them all. */
 static int c_create_connection(lua_State *L) {
   char portbuf[16];
   const char *host, *service;
   double timeout;
   struct addrinfo hints, *res, *ai;
-  int err = 0, top, hassource;
-  lua_settop(L, 3);
+  int err = 0, top, hassource, errors = 0;
+  lua_settop(L, 4);
+  if (!lua_isnil(L, 4)) {
+    luaL_checktype(L, 4, LUA_TTABLE);
+    lua_getfield(L, 4, "all_errors");
+    if (lua_toboolean(L, -1)) {
+      lua_newtable(L);
+      errors = lua_gettop(L);
+    }
+  }
   hassource = !lua_isnil(L, 3);
   aux_hostport(L, 1, "table {host, port}");
   timeout = lua_isnil(L, 2) ? lsock_sock_defaulttimeout(L) : lsock_check_timeout(L, 2);
@@ -114,6 +138,7 @@ static int c_create_connection(lua_State *L) {
   }
   host = lsock_check_text(L, hassource ? -4 : -2, 1, "host");
   service = aux_service(L, hassource ? -3 : -1, portbuf, sizeof portbuf);
+
   luaL_argcheck(L, service != NULL, 1, "port must be 0-65535");
   memset(&hints, 0, sizeof hints);
   hints.ai_family = AF_UNSPEC;
@@ -122,41 +147,40 @@ static int c_create_connection(lua_State *L) {
   top = lua_gettop(L); /* the list's holder */
   for (ai = res; ai != NULL; ai = ai->ai_next) {
     lsock_Socket *s;
-    lsock_Addr a;
+    lsock_Addr a, dst;
     sys_fd fd;
     if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;
     lua_settop(L, top);
+    memcpy(&dst.u, ai->ai_addr, ai->ai_addrlen);
+    dst.len = (socklen_t)ai->ai_addrlen;
     s = lsock_sock_newclosed(L, ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-    if ((err = lsock_sys_socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol, timeout >= 0, &fd)) != 0)
-      continue;
-    lsock_sock_open(s, fd, timeout);
-    if (hassource) {
-      int next;
-      lua_pushvalue(L, 3);
-      if (!lsock_addr_check(L, lua_gettop(L), s->family, SOCK_STREAM, &a, &next)) {
-        /* the source does not resolve for this family: the next one may */
-        err = EADDRNOTAVAIL;
-        lsock_sock_release(s);
-        continue;
+    if ((err = lsock_sys_socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol, timeout >= 0, &fd)) == 0) {
+      lsock_sock_open(s, fd, timeout);
+      if (hassource) {
+        int next;
+        lua_pushvalue(L, 3);
+        /* a source that does not resolve for this family: the next one may */
+        if (!lsock_addr_check(L, lua_gettop(L), s->family, SOCK_STREAM, &a, &next)) err = EADDRNOTAVAIL;
+        else err = lsock_sys_bind(fd, &a);
       }
-      if ((err = lsock_sys_bind(fd, &a)) != 0) {
-        lsock_sock_release(s);
-        continue;
+      if (err == 0 && (err = lsock_sock_connect(L, s, &dst)) == 0) {
+        lua_settop(L, top + 1);
+        lsock_addr_freeinfo(L, top);
+        return 1;
       }
+      lsock_sock_release(s);
     }
-    memcpy(&a.u, ai->ai_addr, ai->ai_addrlen);
-    a.len = (socklen_t)ai->ai_addrlen;
-    err = lsock_sock_connect(L, s, &a);
-    if (err == 0) {
-      lua_settop(L, top + 1);
-      lsock_addr_freeinfo(L, top);
-      return 1;
+    if (errors) {
+      lua_settop(L, top);
+      aux_noteerror(L, errors, err, &dst);
     }
-    lsock_sock_release(s);
   }
   lsock_addr_freeinfo(L, top);
   if (err == 0) err = EADDRNOTAVAIL; /* no address of a family lsock speaks */
-  return lsock_result_fail(L, err);
+  lsock_result_fail(L, err);
+  if (!errors) return 3;
+  lua_pushvalue(L, errors);
+  return 4;
 }
 
 static int aux_setint(sys_fd fd, int level, int option, int value) {
