@@ -5,8 +5,11 @@
 #ifndef LSOCK_COMPAT_H
 #define LSOCK_COMPAT_H
 
+#include <stdio.h>
+
 #include "lua.h"
 #include "lauxlib.h"
+#include "lualib.h"
 
 #if LUA_VERSION_NUM < 502
 
@@ -173,6 +176,22 @@ static inline int compat_stringtonumber(lua_State *L, const char *s) {
 #define compat_getuservalue(L, i) ((void)lua_getiuservalue(L, (i), 1))
 #define compat_setuservalue(L, i) ((void)lua_setiuservalue(L, (i), 1))
 #endif
+
+/* Whether the value at 'idx' is a Lua io file; *f is its C stream, or
+   NULL when the file is closed. 5.2+ hold a luaL_Stream; 5.1 and LuaJIT
+   a FILE * first. */
+static inline int compat_tostream(lua_State *L, int idx, FILE **f) {
+#if LUA_VERSION_NUM >= 502
+  luaL_Stream *p = (luaL_Stream *)luaL_testudata(L, idx, LUA_FILEHANDLE);
+  if (p == NULL) return 0;
+  *f = p->closef == NULL ? NULL : p->f;
+#else
+  FILE **p = (FILE **)luaL_testudata(L, idx, LUA_FILEHANDLE);
+  if (p == NULL) return 0;
+  *f = *p;
+#endif
+  return 1;
+}
 
 /* Lua 5.4's to-be-closed variables call __close; earlier versions ignore it. */
 #if LUA_VERSION_NUM >= 504

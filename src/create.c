@@ -95,25 +95,54 @@ static void aux_checksource(lua_State *L, int idx) {
   lua_pop(L, 4);
 }
 
-/* create_connection(address [, timeout [, source_address]]): as Python,
-   every candidate is tried in turn, and one that fails (a source address
-   of the other family included) only makes the next one be tried. */
-/* In a task the connect of one candidate may be suspended: the socket it
-   is connecting waits at stack index CONNECTING (an argument slot, so it
-   survives the suspension), and c->progress is that candidate's place in
-   the list, from which the call goes on when it resumes. */
-#define CONNECTING 5
+/* Appends {message, errno, address} of a failed attempt to the list at
+   'list' (all_errors). */
+static void aux_noteerror(lua_State *L, int list, int err, const lsock_Addr *a) {
+  lua_createtable(L, 3, 0);
+  lsock_result_fail(L, err);
+  lua_rawseti(L, -4, 2);
+  lua_rawseti(L, -3, 1);
+  lua_pop(L, 1);
+  if (a != NULL) {
+    lsock_addr_pushtable(L, a);
+    lua_rawseti(L, -2, 3);
+  }
+  lua_rawseti(L, list, (int)lua_rawlen(L, list) + 1);
+}
 
+/* In a task the connect of one candidate may be suspended. What the call
+   must keep across that lives in argument slots, which survive it: the
+   socket being connected at CONNECTING, the all_errors list at ERRORS;
+   c->progress is the candidate's place in the list, from which the call
+   goes on when it resumes. */
+#define CONNECTING 5
+#define ERRORS 6
+
+/* create_connection(address [, timeout [, source_address [, {all_errors =}]]]):
+   as Python, every candidate is tried in turn, and one that fails (a
+   source address of the other family included) only makes the next one
+   be tried. With all_errors the failure's fourth value lists them all. */
 static int c_create_connection_body(lua_State *L, lsock_Call *c) {
   char portbuf[16];
   const char *host, *service;
   double timeout;
   struct addrinfo hints, *res, *ai;
-  int err = 0, top, hassource, index = 0;
+  int err = 0, top, hassource, errors, index = 0;
   if (!c->resumed) {
     lua_pushnil(L);
     lua_replace(L, CONNECTING);
+    lua_pushnil(L);
+    if (!lua_isnil(L, 4)) {
+      luaL_checktype(L, 4, LUA_TTABLE);
+      lua_getfield(L, 4, "all_errors");
+      if (lua_toboolean(L, -1)) lua_newtable(L);
+      else lua_pushnil(L);
+      lua_replace(L, -3);
+      lua_pop(L, 1);
+    }
+    lua_replace(L, ERRORS);
   }
+  errors = lua_isnil(L, ERRORS) ? 0 : ERRORS;
   hassource = !lua_isnil(L, 3);
   aux_hostport(L, 1, "table {host, port}");
   timeout = lua_isnil(L, 2) ? lsock_sock_defaulttimeout(L) : lsock_check_timeout(L, 2);
@@ -131,10 +160,12 @@ static int c_create_connection_body(lua_State *L, lsock_Call *c) {
   top = lua_gettop(L); /* the list's holder */
   for (ai = res; ai != NULL; ai = ai->ai_next, index++) {
     lsock_Socket *s;
-    lsock_Addr a;
+    lsock_Addr a, dst;
     sys_fd fd;
     if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;
     lua_settop(L, top);
+    memcpy(&dst.u, ai->ai_addr, ai->ai_addrlen);
+    dst.len = (socklen_t)ai->ai_addrlen;
     if (c->step > 0) {
       /* resumed: skip to the candidate whose connect was under way */
       if (index < (int)c->progress) continue;
@@ -142,30 +173,23 @@ static int c_create_connection_body(lua_State *L, lsock_Call *c) {
       if (s == NULL || s->closed) return luaL_error(L, "attempt to use a closed socket");
       lua_pushvalue(L, CONNECTING);
       err = lsock_sock_connect(L, s, NULL, c);
-      goto outcome;
+    } else {
+      s = lsock_sock_newclosed(L, ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+      if ((err = lsock_sys_socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol, timeout >= 0,
+                                  &fd)) == 0) {
+        lsock_sock_open(s, fd, timeout);
+        if (hassource) {
+          int next;
+          lua_pushvalue(L, 3);
+          /* a source that does not resolve for this family: the next one may */
+          if (!lsock_addr_check(L, lua_gettop(L), s->family, SOCK_STREAM, &a, &next))
+            err = EADDRNOTAVAIL;
+          else err = lsock_sys_bind(fd, &a);
+          lua_settop(L, top + 1);
+        }
+        if (err == 0) err = lsock_sock_connect(L, s, &dst, c);
+      } else s = NULL;
     }
-    s = lsock_sock_newclosed(L, ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-    if ((err = lsock_sys_socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol, timeout >= 0, &fd)) != 0)
-      continue;
-    lsock_sock_open(s, fd, timeout);
-    if (hassource) {
-      int next;
-      lua_pushvalue(L, 3);
-      if (!lsock_addr_check(L, lua_gettop(L), s->family, SOCK_STREAM, &a, &next)) {
-        /* the source does not resolve for this family: the next one may */
-        err = EADDRNOTAVAIL;
-        lsock_sock_release(L, s);
-        continue;
-      }
-      if ((err = lsock_sys_bind(fd, &a)) != 0) {
-        lsock_sock_release(L, s);
-        continue;
-      }
-    }
-    memcpy(&a.u, ai->ai_addr, ai->ai_addrlen);
-    a.len = (socklen_t)ai->ai_addrlen;
-    err = lsock_sock_connect(L, s, &a, c);
-  outcome:
     if (err == LSOCK_WOULDWAIT) {
       lua_replace(L, CONNECTING);
       c->progress = index;
@@ -177,15 +201,22 @@ static int c_create_connection_body(lua_State *L, lsock_Call *c) {
       lsock_addr_freeinfo(L, top);
       return 1;
     }
-    lsock_sock_release(L, s);
+    if (s != NULL) lsock_sock_release(L, s);
+    if (errors) {
+      lua_settop(L, top);
+      aux_noteerror(L, errors, err, &dst);
+    }
   }
   lsock_addr_freeinfo(L, top);
   if (err == 0) err = EADDRNOTAVAIL; /* no address of a family lsock speaks */
-  return lsock_result_fail(L, err);
+  lsock_result_fail(L, err);
+  if (!errors) return 3;
+  lua_pushvalue(L, errors);
+  return 4;
 }
 
 static int c_create_connection(lua_State *L) {
-  return lsock_call_run(L, CONNECTING, c_create_connection_body);
+  return lsock_call_run(L, ERRORS, c_create_connection_body);
 }
 
 static int aux_setint(sys_fd fd, int level, int option, int value) {

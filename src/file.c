@@ -546,7 +546,7 @@ static int g_write(lua_State *L, lsock_File *f, int arg, int nargs, lsock_Call *
     char num[64];
     size_t len;
     const char *p = lua_type(L, arg) == LUA_TNUMBER ? aux_numtext(L, arg, num, sizeof num, &len)
-                                                    : luaL_checklstring(L, arg, &len);
+                                                    : lsock_buffer_checkbytes(L, arg, &len);
     if (f->wmode == WMODE_LINE && memchr(p, '\n', len) != NULL) newline = 1;
     /* after a failure the rest is kept, in order, for the next flush */
     if (err) w_append(L, f, p, len);

@@ -12,7 +12,8 @@ static const luaL_Reg module_functions[] = {
 };
 
 /* The module's functions that may wait (wrapped on 5.1 and LuaJIT). */
-static const char *const module_waiting[] = {"select", "create_connection", NULL};
+static const char *const module_waiting[] = {"select", "create_connection", "send_fds",
+                                             "recv_fds", NULL};
 
 static int aux_hasipv6(void) {
   sys_fd fd;
@@ -33,7 +34,11 @@ LSOCK_API int luaopen_lsock(lua_State *L) {
   lsock_addr_open_functions(L);
   lsock_wait_open_functions(L);
   lsock_loop_open(L);
+  lsock_buffer_open(L);
+  lsock_msg_open_functions(L);
+  lsock_names_open_functions(L);
   lsock_const_open(L);
+  lsock_const_open_net(L);
   lsock_call_wrapfields(L, -1, module_waiting, 0);
   lua_pushboolean(L, aux_hasipv6());
   lua_setfield(L, -2, "has_ipv6");

@@ -22,6 +22,7 @@
 #define LSOCK_SOCKET_METATABLE "lsock.socket"
 #define LSOCK_FILE_METATABLE "lsock.file"
 #define LSOCK_POLLER_METATABLE "lsock.poller"
+#define LSOCK_BUFFER_METATABLE "lsock.buffer"
 
 /* ------------------------------------------------- results and checks */
 
@@ -99,7 +100,8 @@ struct lsock_Call {
   int base;          /* the arguments are 1..base; the record, base + 1 */
   int resumed;       /* 0 on the first entry */
   int step;          /* how far the body had got: its own meaning */
-  double progress;   /* a count the body keeps (bytes sent) */
+  double progress;   /* a count the body keeps (a send-all's bytes sent) */
+  double sent;       /* another, for a body that keeps two (sendfile) */
   double deadline;   /* the call's deadline, once the body set it */
   /* the wait asked for: one descriptor, or (waitset) the table that the
      body left on top of the stack, {[fd] = events} */
@@ -208,6 +210,10 @@ typedef struct lsock_Transport {
 } lsock_Transport;
 
 extern const lsock_Transport lsock_transport_plain;
+/* The flags of one system call on 's': 'flags' plus "do not block" in
+   timeout and non-blocking modes (for calls that bypass the transport:
+   recvmsg, sendmsg). */
+int lsock_transport_flags(const lsock_Socket *s, int flags);
 
 /* Memory a socket owns for large receives: the buffer of a receive under
    way, or bytes taken from the kernel whose result string could not be
@@ -247,6 +253,9 @@ double lsock_sock_deadline(lua_State *L, const lsock_Socket *s, int flags);
 /* Receives through the transport (a stash first): 0 or an error. */
 int lsock_sock_recv(lua_State *L, lsock_Socket *s, char *buf, size_t len, int flags,
                     lsock_Call *c, double deadline, size_t *n);
+/* The same, with the sender in *from when 'from' is not NULL. */
+int lsock_sock_recvfrom(lua_State *L, lsock_Socket *s, char *buf, size_t len, int flags,
+                        lsock_Call *c, double deadline, lsock_Addr *from, size_t *n);
 /* Sends p[0..len) whole under one deadline: 0 or an error; the count
    sent in *sent either way. sendall and makefile's flush both use it. */
 int lsock_sock_sendall(lua_State *L, lsock_Socket *s, const char *p, size_t len, int flags,
@@ -318,6 +327,32 @@ int lsock_file_makefile(lua_State *L);
 void lsock_file_open_methods(lua_State *L);
 int lsock_poller_new(lua_State *L);
 void lsock_poller_open_methods(lua_State *L);
+
+/* --------------------------------------------------------------- buffers */
+
+/* The bytes of a string (or number, as luaL_checklstring) or lsock.buffer
+   at 'idx': what every function that sends or copies bytes accepts.
+   Raises "string or buffer expected" otherwise. */
+const char *lsock_buffer_checkbytes(lua_State *L, int idx, size_t *len);
+/* The same for a string or buffer only, or NULL without raising. */
+const char *lsock_buffer_tobytes(lua_State *L, int idx, size_t *len);
+/* The writable bytes of the buffer (or view) at 'idx'; raises if it is not
+   one. lsock_buffer_towritable gives NULL instead. */
+char *lsock_buffer_checkwritable(lua_State *L, int idx, size_t *len);
+char *lsock_buffer_towritable(lua_State *L, int idx, size_t *len);
+void lsock_buffer_open(lua_State *L);
+
+/* ------------------------------------------------- messages, files, names */
+
+/* recv_into, recvmsg, sendmsg, descriptor passing (msg.c) and sendfile
+   (sendfile.c): merged into the socket's method table. */
+extern const luaL_Reg lsock_msg_methods[];
+extern const luaL_Reg lsock_sendfile_methods[];
+/* The module functions of msg.c (send_fds, recv_fds, CMSG_*) and names.c. */
+void lsock_msg_open_functions(lua_State *L);
+void lsock_names_open_functions(lua_State *L);
+/* The constants of Python's socket module beyond const.c's (const_net.c). */
+void lsock_const_open_net(lua_State *L);
 
 /* ---------------------------------------------------------------- module */
 

@@ -169,14 +169,43 @@ static int s_dup(lua_State *L) {
   return 1;
 }
 
+static int s_get_inheritable(lua_State *L) {
+  int on, err = lsock_sys_getinheritable(lsock_sock_self(L)->fd, &on);
+  if (err) return lsock_result_fail(L, err);
+  lua_pushboolean(L, on);
+  return 1;
+}
+
+static int s_set_inheritable(lua_State *L) {
+  lsock_Socket *s = lsock_sock_self(L);
+  int err;
+  luaL_checktype(L, 2, LUA_TBOOLEAN);
+  if ((err = lsock_sys_setinheritable(s->fd, lua_toboolean(L, 2))) != 0)
+    return lsock_result_fail(L, err);
+  return lsock_result_ok(L);
+}
+
+/* An integer argument that names a descriptor. */
+static sys_fd aux_checkfd(lua_State *L, int idx) {
+  lua_Integer fd = luaL_checkinteger(L, idx);
+  /* 5.1's luaL_checkinteger truncates: close(1.5) must not close fd 1 */
+  luaL_argcheck(L, compat_isinteger(L, idx) && lsock_sys_validfd((double)fd), idx,
+                "invalid file descriptor");
+  return (sys_fd)fd;
+}
+
+/* lsock.dup(fd): a close-on-exec copy of a bare descriptor. */
+static int m_dup(lua_State *L) {
+  sys_fd copy;
+  int err = lsock_sys_dup(aux_checkfd(L, 1), &copy);
+  if (err) return lsock_result_fail(L, err);
+  lua_pushinteger(L, (lua_Integer)copy);
+  return 1;
+}
+
 /* lsock.close(fd): a bare descriptor, from detach say. */
 static int m_close(lua_State *L) {
-  lua_Integer fd = luaL_checkinteger(L, 1);
-  int err;
-  /* 5.1's luaL_checkinteger truncates: close(1.5) must not close fd 1 */
-  luaL_argcheck(L, compat_isinteger(L, 1) && lsock_sys_validfd((double)fd), 1,
-                "invalid file descriptor");
-  err = lsock_sys_close((sys_fd)fd);
+  int err = lsock_sys_close(aux_checkfd(L, 1));
   if (err) return lsock_result_fail(L, err);
   return lsock_result_ok(L);
 }
@@ -569,14 +598,16 @@ static int s_index(lua_State *L) {
     if (strcmp(key, "family") == 0) lua_pushinteger(L, s->family);
     else if (strcmp(key, "type") == 0) lua_pushinteger(L, s->type);
     else if (strcmp(key, "proto") == 0) lua_pushinteger(L, s->proto);
+    else if (strcmp(key, "timeout") == 0) aux_pushtimeout(L, s->timeout);
     else lua_pushnil(L);
   }
   return 1;
 }
 
 /* The methods that may wait, which 5.1 and LuaJIT must wrap to suspend. */
-static const char *const socket_waiting[] = {"accept", "connect", "connect_ex", "recv", "recvfrom",
-                                             "send", "sendall", "sendto", NULL};
+static const char *const socket_waiting[] = {
+  "accept", "connect", "connect_ex", "recv", "recvfrom", "send", "sendall", "sendto",
+  "recv_into", "recvfrom_into", "recvmsg", "recvmsg_into", "sendmsg", "sendfile", NULL};
 
 static const luaL_Reg socket_methods[] = {
   {"close", s_close},
@@ -584,6 +615,8 @@ static const luaL_Reg socket_methods[] = {
   {"fileno", s_fileno},
   {"makefile", lsock_file_makefile},
   {"dup", s_dup},
+  {"get_inheritable", s_get_inheritable},
+  {"set_inheritable", s_set_inheritable},
   {"settimeout", s_settimeout},
   {"gettimeout", s_gettimeout},
   {"setblocking", s_setblocking},
@@ -612,6 +645,7 @@ static const luaL_Reg socket_metamethods[] = {
 
 static const luaL_Reg module_functions[] = {
   {"close", m_close},
+  {"dup", m_dup},
   {"getdefaulttimeout", m_getdefaulttimeout},
   {"setdefaulttimeout", m_setdefaulttimeout},
   {NULL, NULL}
@@ -627,6 +661,10 @@ void lsock_sock_open_methods(lua_State *L) {
   luaL_setfuncs(L, socket_methods, 1); /* the metatable is each method's upvalue */
   lua_pushvalue(L, -2);
   luaL_setfuncs(L, lsock_transfer_methods, 1);
+  lua_pushvalue(L, -2);
+  luaL_setfuncs(L, lsock_msg_methods, 1);
+  lua_pushvalue(L, -2);
+  luaL_setfuncs(L, lsock_sendfile_methods, 1);
   lsock_call_wrapfields(L, -1, socket_waiting, 1);
   lua_pushcclosure(L, s_index, 1);
   lua_setfield(L, -2, "__index");

@@ -63,6 +63,10 @@ int lsock_sys_setnonblocking(sys_fd fd, int on);
 int lsock_sys_adopt(sys_fd fd, int nonblocking);
 /* Closes 'fd' once: never retried, whatever it returns. */
 int lsock_sys_close(sys_fd fd);
+/* Whether 'fd' is passed to programs this process executes (not
+   close-on-exec): get in *on, or set. */
+int lsock_sys_getinheritable(sys_fd fd, int *on);
+int lsock_sys_setinheritable(sys_fd fd, int on);
 /* Whether 'fd' is in the range a Lua integer argument may name. */
 int lsock_sys_validfd(double fd);
 
@@ -98,6 +102,81 @@ int lsock_sys_nextsize(sys_fd fd, int flags, size_t *n);
 /* Bytes waiting to be read (the next datagram's size for datagram sockets). */
 int lsock_sys_pending(sys_fd fd, size_t *n);
 
+/* ------------------------------------------------------------ messages */
+
+/* One piece of a gathered send or scattered receive. */
+typedef struct lsock_Chunk {
+  void *p;
+  size_t len;
+} lsock_Chunk;
+
+/* A message for lsock_sys_sendmsg / lsock_sys_recvmsg, in neutral terms:
+   the data as pieces, the control (ancillary) bytes, and an address. A
+   receive sets 'controllen' to what the control bytes use, 'addr' (when
+   not NULL; len 0 when the system gave none) and 'msgflags'. The control
+   buffer must be aligned as lsock_sys_msgalign says. */
+typedef struct lsock_Msg {
+  lsock_Chunk *chunks;
+  size_t nchunks;
+  void *control;
+  size_t controllen;
+  lsock_Addr *addr;     /* send: the destination or NULL; receive: the sender or NULL */
+  int msgflags;
+} lsock_Msg;
+
+/* One control message: its level, type and data. */
+typedef struct lsock_Cmsg {
+  int level, type;
+  const void *data;
+  size_t len;
+} lsock_Cmsg;
+
+/* The most pieces one message may have (IOV_MAX). */
+extern const size_t lsock_sys_maxchunks;
+/* recvmsg: the count in *n (what landed in the chunks). Descriptors that
+   arrive (SCM_RIGHTS) are close-on-exec where the system can say so at
+   once. ENOTSUP where the system has no recvmsg. */
+int lsock_sys_recvmsg(sys_fd fd, lsock_Msg *m, int flags, size_t *n);
+/* sendmsg; lsock_sys_sendflags are added. */
+int lsock_sys_sendmsg(sys_fd fd, const lsock_Msg *m, int flags, size_t *n);
+/* CMSG_LEN and CMSG_SPACE of 'len' data bytes; 0 when 'len' is too large
+   for the system's control message length. */
+size_t lsock_sys_cmsglen(size_t len);
+size_t lsock_sys_cmsgspace(size_t len);
+/* Writes 'n' control messages into 'control' (room 'size', which is at
+   least the sum of their lsock_sys_cmsgspace); the bytes used in *used. */
+int lsock_sys_cmsgbuild(void *control, size_t size, const lsock_Cmsg *items, size_t n,
+                        size_t *used);
+/* The control message after position *pos of the received control bytes
+   (start with *pos = 0): 1 with *c filled (its data cut to what is
+   present when the bytes were truncated), 0 when there is none. */
+int lsock_sys_cmsgnext(const void *control, size_t len, size_t *pos, lsock_Cmsg *c);
+/* The level and type of descriptors passed in a message (SCM_RIGHTS). */
+extern const int lsock_sys_scmrights;
+
+/* ------------------------------------------------------------- files */
+
+/* What lsock_sys_fileinfo tells. */
+typedef struct lsock_FileInfo {
+  int regular;          /* a regular file (sendfile(2) can read it) */
+  long long size;
+} lsock_FileInfo;
+
+int lsock_sys_fileinfo(sys_fd fd, lsock_FileInfo *info);
+/* sendfile(2): up to 'count' bytes of 'in' from *offset to socket 'out',
+   *offset moved past them, the count in *n (0 at the end of the file).
+   ENOTSUP where the system has no such call. */
+int lsock_sys_sendfile(sys_fd out, sys_fd in, long long *offset, size_t count, size_t *n);
+/* One read at 'offset' (pread), or at the file position when offset < 0. */
+int lsock_sys_read(sys_fd fd, void *buf, size_t len, long long offset, size_t *n);
+/* Moves the file position of 'fd' to 'offset' from the start. */
+int lsock_sys_seek(sys_fd fd, long long offset);
+/* The descriptor of a C stream (a FILE *), after the stream's pending
+   output is written; and the stream's position set to 'offset' from the
+   start (which drops what the stream had read ahead). */
+int lsock_sys_streamfd(void *stream, sys_fd *fd);
+int lsock_sys_streamseek(void *stream, long long offset);
+
 /* --------------------------------------------------------------- waiting */
 
 /* poll() once for at most 'ms' milliseconds (-1: no limit): the number of
@@ -124,6 +203,32 @@ int lsock_sys_gethostname(char *name, size_t size);
 int lsock_sys_inet_pton(int family, const char *text, void *bin);
 /* inet_ntop into 'text'; 0 or an error number. */
 int lsock_sys_inet_ntop(int family, const void *bin, char *text, size_t size);
+
+/* Services and protocols (getservbyname_r and friends): 0, or ENOENT
+   when the database has no such entry. The port is in host order; the
+   name is copied into 'name'. */
+int lsock_sys_getservbyname(const char *name, const char *proto, int *port);
+int lsock_sys_getservbyport(int port, const char *proto, char *name, size_t size);
+int lsock_sys_getprotobyname(const char *name, int *proto);
+/* gethostbyname_r (IPv4) and gethostbyaddr_r into *h, its strings in
+   buf[0..size): 0, ERANGE when 'buf' is too small (call again with a
+   larger one), or -1 with the resolver's code (h_errno) in *herr. */
+int lsock_sys_gethostbyname(const char *name, struct hostent *h, char *buf, size_t size,
+                            int *herr);
+int lsock_sys_gethostbyaddr(const void *addr, size_t len, int family, struct hostent *h,
+                            char *buf, size_t size, int *herr);
+/* The text of a resolver code (h_errno). */
+const char *lsock_sys_hstrerror(int herr);
+/* Network interfaces: the index of a name (ENODEV when none), the name of
+   an index into 'name' (room at least lsock_sys_ifnamesize), and the list,
+   freed with lsock_sys_if_freelist; entry i of it by lsock_sys_if_entry
+   (0 once past the end). */
+extern const size_t lsock_sys_ifnamesize;
+int lsock_sys_if_nametoindex(const char *name, unsigned *index);
+int lsock_sys_if_indextoname(unsigned index, char *name);
+int lsock_sys_if_list(void **list);
+int lsock_sys_if_entry(const void *list, size_t i, unsigned *index, const char **name);
+void lsock_sys_if_freelist(void *list);
 
 /* ---------------------------------------------------------------- errors */
 

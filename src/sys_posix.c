@@ -20,8 +20,16 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#if defined(__linux__)
+#include <sys/sendfile.h>
+#endif
 
 #if defined(MSG_NOSIGNAL)
 const int lsock_sys_sendflags = MSG_NOSIGNAL;
@@ -102,6 +110,20 @@ int lsock_sys_close(sys_fd fd) {
      the BSDs have closed it already, so a retry could close another's fd */
   if (close(fd) == -1 && errno != EINTR) return errno;
   return 0;
+}
+
+int lsock_sys_getinheritable(sys_fd fd, int *on) {
+  int fl = fcntl(fd, F_GETFD);
+  if (fl == -1) return errno;
+  *on = (fl & FD_CLOEXEC) == 0;
+  return 0;
+}
+
+int lsock_sys_setinheritable(sys_fd fd, int on) {
+  int fl = fcntl(fd, F_GETFD);
+  if (fl == -1) return errno;
+  fl = on ? (fl & ~FD_CLOEXEC) : (fl | FD_CLOEXEC);
+  return fcntl(fd, F_SETFD, fl) == -1 ? errno : 0;
 }
 
 int lsock_sys_validfd(double fd) {
@@ -220,6 +242,210 @@ int lsock_sys_pending(sys_fd fd, size_t *n) {
   return 0;
 }
 
+/* ------------------------------------------------------------ messages */
+
+const int lsock_sys_scmrights = SCM_RIGHTS;
+
+/* The iovec array of a message: on the C stack for a few pieces. */
+#define MSG_STACK_IOV 16
+
+#if defined(IOV_MAX)
+const size_t lsock_sys_maxchunks = IOV_MAX;
+#else
+const size_t lsock_sys_maxchunks = 1024;
+#endif
+
+/* Fills *h from 'm'; *heap is the iovec array when it had to be
+   allocated (more pieces than 'iov' holds), for the caller to free. */
+static int aux_fillmsg(struct msghdr *h, struct iovec *iov, const lsock_Msg *m,
+                       struct iovec **heap) {
+  size_t i;
+  *heap = NULL;
+  if (m->nchunks > lsock_sys_maxchunks) return EMSGSIZE;
+  if (m->nchunks > MSG_STACK_IOV) {
+    if ((*heap = (struct iovec *)malloc(m->nchunks * sizeof *iov)) == NULL) return ENOMEM;
+    iov = *heap;
+  }
+  for (i = 0; i < m->nchunks; i++) {
+    iov[i].iov_base = m->chunks[i].p;
+    iov[i].iov_len = m->chunks[i].len;
+  }
+  memset(h, 0, sizeof *h);
+  h->msg_iov = iov;
+  h->msg_iovlen = m->nchunks;
+  h->msg_control = m->controllen > 0 ? m->control : NULL;
+  h->msg_controllen = m->controllen;
+  return 0;
+}
+
+int lsock_sys_recvmsg(sys_fd fd, lsock_Msg *m, int flags, size_t *n) {
+  struct iovec iov[MSG_STACK_IOV];
+  struct msghdr h;
+  size_t total = 0, i;
+  ssize_t r;
+  struct iovec *heap;
+  int err = aux_fillmsg(&h, iov, m, &heap);
+  if (err) return err;
+  if (m->addr) {
+    memset(&m->addr->u, 0, sizeof m->addr->u);
+    h.msg_name = &m->addr->u;
+    h.msg_namelen = sizeof m->addr->u;
+  }
+#if defined(MSG_CMSG_CLOEXEC)
+  flags |= MSG_CMSG_CLOEXEC;
+#endif
+  r = recvmsg(fd, &h, flags);
+  err = errno;
+  free(heap);
+  if (r < 0) return err;
+  m->controllen = h.msg_controllen;
+  m->msgflags = h.msg_flags;
+#if defined(MSG_CMSG_CLOEXEC)
+  m->msgflags &= ~MSG_CMSG_CLOEXEC; /* Linux echoes the flag lsock added */
+#endif
+  if (m->addr) m->addr->len = h.msg_namelen;
+#if !defined(MSG_CMSG_CLOEXEC)
+  {
+    struct cmsghdr *c;
+    for (c = CMSG_FIRSTHDR(&h); c != NULL; c = CMSG_NXTHDR(&h, c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+        size_t k, nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (k = 0; k < nfd; k++) {
+          int d;
+          memcpy(&d, CMSG_DATA(c) + k * sizeof d, sizeof d);
+          (void)fcntl(d, F_SETFD, FD_CLOEXEC);
+        }
+      }
+    }
+  }
+#endif
+  for (i = 0; i < m->nchunks; i++) total += m->chunks[i].len;
+  /* with MSG_TRUNC Linux reports a datagram's real size: keep what fits */
+  *n = (size_t)r < total ? (size_t)r : total;
+  return 0;
+}
+
+int lsock_sys_sendmsg(sys_fd fd, const lsock_Msg *m, int flags, size_t *n) {
+  struct iovec iov[MSG_STACK_IOV];
+  struct msghdr h;
+  ssize_t r;
+  struct iovec *heap;
+  int err = aux_fillmsg(&h, iov, m, &heap);
+  if (err) return err;
+  if (m->addr) {
+    h.msg_name = (void *)&m->addr->u;
+    h.msg_namelen = m->addr->len;
+  }
+  r = sendmsg(fd, &h, flags | lsock_sys_sendflags);
+  err = errno;
+  free(heap);
+  if (r < 0) return err;
+  *n = (size_t)r;
+  return 0;
+}
+
+size_t lsock_sys_cmsglen(size_t len) {
+  if (len > (size_t)INT_MAX - CMSG_SPACE(0) - 64) return 0;
+  return CMSG_LEN(len);
+}
+
+size_t lsock_sys_cmsgspace(size_t len) {
+  if (len > (size_t)INT_MAX - CMSG_SPACE(0) - 64) return 0;
+  return CMSG_SPACE(len);
+}
+
+int lsock_sys_cmsgbuild(void *control, size_t size, const lsock_Cmsg *items, size_t n,
+                        size_t *used) {
+  struct msghdr h;
+  struct cmsghdr *c;
+  size_t i;
+  memset(control, 0, size);
+  memset(&h, 0, sizeof h);
+  h.msg_control = control;
+  h.msg_controllen = size;
+  *used = 0;
+  for (i = 0, c = CMSG_FIRSTHDR(&h); i < n; i++) {
+    if (c == NULL || (char *)c + CMSG_SPACE(items[i].len) > (char *)control + size) return ENOBUFS;
+    c->cmsg_level = items[i].level;
+    c->cmsg_type = items[i].type;
+    c->cmsg_len = CMSG_LEN(items[i].len);
+    if (items[i].len > 0) memcpy(CMSG_DATA(c), items[i].data, items[i].len);
+    *used = (size_t)((char *)c - (char *)control) + CMSG_SPACE(items[i].len);
+    c = CMSG_NXTHDR(&h, c);
+  }
+  return 0;
+}
+
+int lsock_sys_cmsgnext(const void *control, size_t len, size_t *pos, lsock_Cmsg *out) {
+  const char *base = (const char *)control;
+  struct cmsghdr c;
+  size_t room, dlen;
+  /* each header starts aligned, at a multiple of CMSG_ALIGN from the start */
+  if (*pos + sizeof c > len) return 0;
+  memcpy(&c, base + *pos, sizeof c);
+  if (c.cmsg_len < CMSG_LEN(0)) return 0;
+  room = len - *pos;
+  dlen = (c.cmsg_len < room ? c.cmsg_len : room);
+  dlen = dlen > CMSG_LEN(0) ? dlen - CMSG_LEN(0) : 0;
+  out->level = c.cmsg_level;
+  out->type = c.cmsg_type;
+  out->data = base + *pos + CMSG_LEN(0);
+  out->len = dlen;
+  *pos += c.cmsg_len < room ? CMSG_ALIGN(c.cmsg_len) : room;
+  return 1;
+}
+
+/* ------------------------------------------------------------- files */
+
+int lsock_sys_fileinfo(sys_fd fd, lsock_FileInfo *info) {
+  struct stat st;
+  if (fstat(fd, &st) == -1) return errno;
+  info->regular = S_ISREG(st.st_mode) != 0;
+  info->size = (long long)st.st_size;
+  return 0;
+}
+
+int lsock_sys_sendfile(sys_fd out, sys_fd in, long long *offset, size_t count, size_t *n) {
+#if defined(__linux__)
+  off_t off = (off_t)*offset;
+  ssize_t r;
+  if (count > 0x7ffff000) count = 0x7ffff000; /* Linux's cap for one call */
+  r = sendfile(out, in, &off, count);
+  if (r < 0) return errno;
+  *offset = (long long)off;
+  *n = (size_t)r;
+  return 0;
+#else
+  (void)out; (void)in; (void)offset; (void)count;
+  *n = 0;
+  return ENOTSUP;
+#endif
+}
+
+int lsock_sys_read(sys_fd fd, void *buf, size_t len, long long offset, size_t *n) {
+  ssize_t r = offset < 0 ? read(fd, buf, len) : pread(fd, buf, len, (off_t)offset);
+  if (r < 0) return errno;
+  *n = (size_t)r;
+  return 0;
+}
+
+int lsock_sys_seek(sys_fd fd, long long offset) {
+  return lseek(fd, (off_t)offset, SEEK_SET) == (off_t)-1 ? errno : 0;
+}
+
+int lsock_sys_streamfd(void *stream, sys_fd *fd) {
+  FILE *f = (FILE *)stream;
+  int d;
+  if (fflush(f) != 0) return errno;
+  if ((d = fileno(f)) == -1) return errno;
+  *fd = d;
+  return 0;
+}
+
+int lsock_sys_streamseek(void *stream, long long offset) {
+  return fseeko((FILE *)stream, (off_t)offset, SEEK_SET) != 0 ? errno : 0;
+}
+
 /* --------------------------------------------------------------- waiting */
 
 int lsock_sys_poll(sys_pollfd *fds, size_t n, int ms, int *nready) {
@@ -279,6 +505,92 @@ int lsock_sys_inet_pton(int family, const char *text, void *bin) {
 
 int lsock_sys_inet_ntop(int family, const void *bin, char *text, size_t size) {
   return inet_ntop(family, bin, text, (socklen_t)size) == NULL ? errno : 0;
+}
+
+/* The buffer the *_r database calls fill; their entries are small. */
+#define DB_BUFSIZE 4096
+
+int lsock_sys_getservbyname(const char *name, const char *proto, int *port) {
+  struct servent se, *res = NULL;
+  char buf[DB_BUFSIZE];
+  if (getservbyname_r(name, proto, &se, buf, sizeof buf, &res) != 0 || res == NULL) return ENOENT;
+  *port = ntohs((unsigned short)res->s_port);
+  return 0;
+}
+
+int lsock_sys_getservbyport(int port, const char *proto, char *name, size_t size) {
+  struct servent se, *res = NULL;
+  char buf[DB_BUFSIZE];
+  if (getservbyport_r(htons((unsigned short)port), proto, &se, buf, sizeof buf, &res) != 0 ||
+      res == NULL)
+    return ENOENT;
+  name[0] = '\0';
+  strncat(name, res->s_name, size - 1);
+  return 0;
+}
+
+int lsock_sys_getprotobyname(const char *name, int *proto) {
+  struct protoent pe, *res = NULL;
+  char buf[DB_BUFSIZE];
+  if (getprotobyname_r(name, &pe, buf, sizeof buf, &res) != 0 || res == NULL) return ENOENT;
+  *proto = res->p_proto;
+  return 0;
+}
+
+int lsock_sys_gethostbyname(const char *name, struct hostent *h, char *buf, size_t size,
+                            int *herr) {
+  struct hostent *res = NULL;
+  int r = gethostbyname_r(name, h, buf, size, &res, herr);
+  if (r == ERANGE) return ERANGE;
+  return res == NULL ? -1 : 0;
+}
+
+int lsock_sys_gethostbyaddr(const void *addr, size_t len, int family, struct hostent *h,
+                            char *buf, size_t size, int *herr) {
+  struct hostent *res = NULL;
+  int r = gethostbyaddr_r(addr, (socklen_t)len, family, h, buf, size, &res, herr);
+  if (r == ERANGE) return ERANGE;
+  return res == NULL ? -1 : 0;
+}
+
+const char *lsock_sys_hstrerror(int herr) {
+  return hstrerror(herr);
+}
+
+const size_t lsock_sys_ifnamesize = IF_NAMESIZE;
+
+int lsock_sys_if_nametoindex(const char *name, unsigned *index) {
+  unsigned i;
+  errno = 0;
+  i = if_nametoindex(name);
+  if (i == 0) return errno ? errno : ENODEV;
+  *index = i;
+  return 0;
+}
+
+int lsock_sys_if_indextoname(unsigned index, char *name) {
+  return if_indextoname(index, name) == NULL ? errno : 0;
+}
+
+int lsock_sys_if_list(void **list) {
+  struct if_nameindex *l = if_nameindex();
+  if (l == NULL) return errno;
+  *list = l;
+  return 0;
+}
+
+int lsock_sys_if_entry(const void *list, size_t i, unsigned *index, const char **name) {
+  const struct if_nameindex *l = (const struct if_nameindex *)list;
+  size_t k;
+  for (k = 0; k <= i; k++) /* the list ends with an entry of index 0 */
+    if (l[k].if_index == 0) return 0;
+  *index = l[i].if_index;
+  *name = l[i].if_name;
+  return 1;
+}
+
+void lsock_sys_if_freelist(void *list) {
+  if_freenameindex((struct if_nameindex *)list);
 }
 
 /* ---------------------------------------------------------------- errors */

@@ -157,13 +157,19 @@ void lsock_transfer_open(lua_State *L) {
 
 int lsock_sock_recv(lua_State *L, lsock_Socket *s, char *buf, size_t len, int flags,
                     lsock_Call *c, double deadline, size_t *n) {
+  return lsock_sock_recvfrom(L, s, buf, len, flags, c, deadline, NULL, n);
+}
+
+int lsock_sock_recvfrom(lua_State *L, lsock_Socket *s, char *buf, size_t len, int flags,
+                        lsock_Call *c, double deadline, lsock_Addr *from, size_t *n) {
   lsock_Io io;
   int err;
   if (aux_hasstash(s) && !(flags & MSG_PEEK)) {
-    *n = aux_unstash(L, s, buf, len, NULL);
+    *n = aux_unstash(L, s, buf, len, from);
     return 0;
   }
   aux_initio(&io, buf, len, flags);
+  io.from = from;
   err = lsock_sock_call(L, s, io_recv, &io, c, deadline);
   *n = io.done;
   return err;
@@ -334,7 +340,7 @@ int lsock_sock_sendall(lua_State *L, lsock_Socket *s, const char *p, size_t len,
 static int t_send_body(lua_State *L, lsock_Call *c) {
   lsock_Socket *s = lsock_sock_self(L);
   size_t len;
-  const char *data = luaL_checklstring(L, 2, &len);
+  const char *data = lsock_buffer_checkbytes(L, 2, &len);
   int flags = lsock_opt_int(L, 3, 0), err;
   lsock_Io io;
   if (!c->resumed) c->deadline = lsock_sock_deadline(L, s, flags);
@@ -354,7 +360,7 @@ static int t_send(lua_State *L) {
 static int t_sendall_body(lua_State *L, lsock_Call *c) {
   lsock_Socket *s = lsock_sock_self(L);
   size_t len, sent;
-  const char *data = luaL_checklstring(L, 2, &len);
+  const char *data = lsock_buffer_checkbytes(L, 2, &len);
   int flags = lsock_opt_int(L, 3, 0), err;
   if (!c->resumed) c->deadline = lsock_sock_deadline(L, s, flags);
   err = lsock_sock_sendall(L, s, data, len, flags, c, c->deadline, &sent);
@@ -374,7 +380,7 @@ static int t_sendall(lua_State *L) {
 static int t_sendto_body(lua_State *L, lsock_Call *c) {
   lsock_Socket *s = lsock_sock_self(L);
   size_t len;
-  const char *data = luaL_checklstring(L, 2, &len);
+  const char *data = lsock_buffer_checkbytes(L, 2, &len);
   int flags = 0, addrarg = 3, next, err;
   lsock_Addr to;
   lsock_Io io;

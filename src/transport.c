@@ -11,18 +11,18 @@
 */
 #include "private.h"
 
-static int aux_flags(const lsock_Socket *s, int flags) {
+int lsock_transport_flags(const lsock_Socket *s, int flags) {
   return s->timeout >= 0 ? flags | lsock_sys_dontwait : flags;
 }
 
 static int plain_recv(lsock_Socket *s, lsock_Io *io) {
   io->events = POLLIN;
-  return lsock_sys_recv(s->fd, io->buf, io->len, aux_flags(s, io->flags), io->from, &io->done);
+  return lsock_sys_recv(s->fd, io->buf, io->len, lsock_transport_flags(s, io->flags), io->from, &io->done);
 }
 
 static int plain_send(lsock_Socket *s, lsock_Io *io) {
   io->events = POLLOUT;
-  return lsock_sys_send(s->fd, io->buf, io->len, aux_flags(s, io->flags), io->to, &io->done);
+  return lsock_sys_send(s->fd, io->buf, io->len, lsock_transport_flags(s, io->flags), io->to, &io->done);
 }
 
 static int plain_pending(lsock_Socket *s) {

@@ -4,12 +4,13 @@
 --     lua5.4 tests/check_types.lua [types/lsock.lua]
 -- The module is loaded from ./lsock.so (or LSOCK_CPATH, a package.cpath).
 --
--- It reads the LuaCATS annotations of four classes and compares them, both
+-- It reads the LuaCATS annotations of these classes and compares them, both
 -- ways, with the real objects:
 --   lsock         the module table: `---@field` lines and `function lsock.x`
 --   lsock.socket  methods and fields of lsock.socket()
 --   lsock.file    methods of s:makefile()
 --   lsock.poller  methods of lsock.poller()
+--   lsock.buffer  methods of lsock.buffer()
 --   lsock.addrinfo the fields of one getaddrinfo result
 -- Every annotated name must exist with the annotated kind (function, integer,
 -- boolean, string), and every public name the module has must be annotated.
@@ -189,7 +190,7 @@ end
 local classes, perr = parse(typesfile)
 tap(classes ~= nil, typesfile .. " parses", perr)
 if not classes then print("1.." .. n); os.exit(1) end
-for _, cname in ipairs({ "lsock", "lsock.socket", "lsock.file", "lsock.poller", "lsock.addrinfo" }) do
+for _, cname in ipairs({ "lsock", "lsock.socket", "lsock.file", "lsock.poller", "lsock.addrinfo", "lsock.buffer" }) do
   tap(classes[cname] ~= nil and #classes[cname].order > 0, "class " .. cname .. " is annotated")
 end
 
@@ -253,6 +254,8 @@ if a then a:close(); b:close() end
 
 local p = check_class("poller", "lsock.poller", function() return lsock.poller() end)
 if p then p:close() end
+
+check_class("buffer", "lsock.buffer", function() return lsock.buffer(4) end)
 
 -- One getaddrinfo result against lsock.addrinfo.
 local ai = lsock.getaddrinfo("127.0.0.1", 80, lsock.AF_INET, lsock.SOCK_STREAM, 0, lsock.AI_NUMERICHOST)

@@ -209,6 +209,316 @@
 ---@field EAI_OVERFLOW? integer where defined
 ---@field EAI_NODATA? integer beyond SPEC; platform-specific
 ---@field EAI_ADDRFAMILY? integer beyond SPEC; platform-specific
+-- The rest of Python's socket module constants on Linux (absent where the
+-- platform's headers lack them).
+---@field AF_ALG? integer beyond SPEC; platform-specific
+---@field AF_APPLETALK? integer beyond SPEC; platform-specific
+---@field AF_ASH? integer beyond SPEC; platform-specific
+---@field AF_ATMPVC? integer beyond SPEC; platform-specific
+---@field AF_ATMSVC? integer beyond SPEC; platform-specific
+---@field AF_AX25? integer beyond SPEC; platform-specific
+---@field AF_BLUETOOTH? integer beyond SPEC; platform-specific
+---@field AF_BRIDGE? integer beyond SPEC; platform-specific
+---@field AF_CAN? integer beyond SPEC; platform-specific
+---@field AF_ECONET? integer beyond SPEC; platform-specific
+---@field AF_IPX? integer beyond SPEC; platform-specific
+---@field AF_IRDA? integer beyond SPEC; platform-specific
+---@field AF_KEY? integer beyond SPEC; platform-specific
+---@field AF_LLC? integer beyond SPEC; platform-specific
+---@field AF_NETBEUI? integer beyond SPEC; platform-specific
+---@field AF_NETLINK? integer beyond SPEC; platform-specific
+---@field AF_NETROM? integer beyond SPEC; platform-specific
+---@field AF_PACKET? integer beyond SPEC; platform-specific
+---@field AF_PPPOX? integer beyond SPEC; platform-specific
+---@field AF_QIPCRTR? integer beyond SPEC; platform-specific
+---@field AF_RDS? integer beyond SPEC; platform-specific
+---@field AF_ROSE? integer beyond SPEC; platform-specific
+---@field AF_ROUTE? integer beyond SPEC; platform-specific
+---@field AF_SECURITY? integer beyond SPEC; platform-specific
+---@field AF_SNA? integer beyond SPEC; platform-specific
+---@field AF_TIPC? integer beyond SPEC; platform-specific
+---@field AF_VSOCK? integer beyond SPEC; platform-specific
+---@field AF_WANPIPE? integer beyond SPEC; platform-specific
+---@field AF_X25? integer beyond SPEC; platform-specific
+---@field ALG_OP_DECRYPT? integer beyond SPEC; platform-specific
+---@field ALG_OP_ENCRYPT? integer beyond SPEC; platform-specific
+---@field ALG_SET_AEAD_ASSOCLEN? integer beyond SPEC; platform-specific
+---@field ALG_SET_AEAD_AUTHSIZE? integer beyond SPEC; platform-specific
+---@field ALG_SET_IV? integer beyond SPEC; platform-specific
+---@field ALG_SET_KEY? integer beyond SPEC; platform-specific
+---@field ALG_SET_OP? integer beyond SPEC; platform-specific
+---@field CAN_BCM? integer beyond SPEC; platform-specific
+---@field CAN_BCM_CAN_FD_FRAME? integer beyond SPEC; platform-specific
+---@field CAN_BCM_RX_ANNOUNCE_RESUME? integer beyond SPEC; platform-specific
+---@field CAN_BCM_RX_CHANGED? integer beyond SPEC; platform-specific
+---@field CAN_BCM_RX_CHECK_DLC? integer beyond SPEC; platform-specific
+---@field CAN_BCM_RX_DELETE? integer beyond SPEC; platform-specific
+---@field CAN_BCM_RX_FILTER_ID? integer beyond SPEC; platform-specific
+---@field CAN_BCM_RX_NO_AUTOTIMER? integer beyond SPEC; platform-specific
+---@field CAN_BCM_RX_READ? integer beyond SPEC; platform-specific
+---@field CAN_BCM_RX_RTR_FRAME? integer beyond SPEC; platform-specific
+---@field CAN_BCM_RX_SETUP? integer beyond SPEC; platform-specific
+---@field CAN_BCM_RX_STATUS? integer beyond SPEC; platform-specific
+---@field CAN_BCM_RX_TIMEOUT? integer beyond SPEC; platform-specific
+---@field CAN_BCM_SETTIMER? integer beyond SPEC; platform-specific
+---@field CAN_BCM_STARTTIMER? integer beyond SPEC; platform-specific
+---@field CAN_BCM_TX_ANNOUNCE? integer beyond SPEC; platform-specific
+---@field CAN_BCM_TX_COUNTEVT? integer beyond SPEC; platform-specific
+---@field CAN_BCM_TX_CP_CAN_ID? integer beyond SPEC; platform-specific
+---@field CAN_BCM_TX_DELETE? integer beyond SPEC; platform-specific
+---@field CAN_BCM_TX_EXPIRED? integer beyond SPEC; platform-specific
+---@field CAN_BCM_TX_READ? integer beyond SPEC; platform-specific
+---@field CAN_BCM_TX_RESET_MULTI_IDX? integer beyond SPEC; platform-specific
+---@field CAN_BCM_TX_SEND? integer beyond SPEC; platform-specific
+---@field CAN_BCM_TX_SETUP? integer beyond SPEC; platform-specific
+---@field CAN_BCM_TX_STATUS? integer beyond SPEC; platform-specific
+---@field CAN_EFF_FLAG? integer beyond SPEC; platform-specific
+---@field CAN_EFF_MASK? integer beyond SPEC; platform-specific
+---@field CAN_ERR_FLAG? integer beyond SPEC; platform-specific
+---@field CAN_ERR_MASK? integer beyond SPEC; platform-specific
+---@field CAN_ISOTP? integer beyond SPEC; platform-specific
+---@field CAN_J1939? integer beyond SPEC; platform-specific
+---@field CAN_RAW? integer beyond SPEC; platform-specific
+---@field CAN_RAW_ERR_FILTER? integer beyond SPEC; platform-specific
+---@field CAN_RAW_FD_FRAMES? integer beyond SPEC; platform-specific
+---@field CAN_RAW_FILTER? integer beyond SPEC; platform-specific
+---@field CAN_RAW_JOIN_FILTERS? integer beyond SPEC; platform-specific
+---@field CAN_RAW_LOOPBACK? integer beyond SPEC; platform-specific
+---@field CAN_RAW_RECV_OWN_MSGS? integer beyond SPEC; platform-specific
+---@field CAN_RTR_FLAG? integer beyond SPEC; platform-specific
+---@field CAN_SFF_MASK? integer beyond SPEC; platform-specific
+---@field ETH_P_ALL? integer beyond SPEC; platform-specific
+---@field INADDR_ALLHOSTS_GROUP? integer beyond SPEC; platform-specific
+---@field INADDR_MAX_LOCAL_GROUP? integer beyond SPEC; platform-specific
+---@field INADDR_UNSPEC_GROUP? integer beyond SPEC; platform-specific
+---@field IPPORT_RESERVED? integer beyond SPEC; platform-specific
+---@field IPPORT_USERRESERVED? integer beyond SPEC; platform-specific
+---@field IPPROTO_AH? integer beyond SPEC; platform-specific
+---@field IPPROTO_BEETPH? integer beyond SPEC; platform-specific
+---@field IPPROTO_COMP? integer beyond SPEC; platform-specific
+---@field IPPROTO_DSTOPTS? integer beyond SPEC; platform-specific
+---@field IPPROTO_EGP? integer beyond SPEC; platform-specific
+---@field IPPROTO_ESP? integer beyond SPEC; platform-specific
+---@field IPPROTO_ETHERNET? integer beyond SPEC; platform-specific
+---@field IPPROTO_FRAGMENT? integer beyond SPEC; platform-specific
+---@field IPPROTO_GRE? integer beyond SPEC; platform-specific
+---@field IPPROTO_HOPOPTS? integer beyond SPEC; platform-specific
+---@field IPPROTO_IDP? integer beyond SPEC; platform-specific
+---@field IPPROTO_IGMP? integer beyond SPEC; platform-specific
+---@field IPPROTO_IPIP? integer beyond SPEC; platform-specific
+---@field IPPROTO_MH? integer beyond SPEC; platform-specific
+---@field IPPROTO_MPLS? integer beyond SPEC; platform-specific
+---@field IPPROTO_MPTCP? integer beyond SPEC; platform-specific
+---@field IPPROTO_NONE? integer beyond SPEC; platform-specific
+---@field IPPROTO_PIM? integer beyond SPEC; platform-specific
+---@field IPPROTO_PUP? integer beyond SPEC; platform-specific
+---@field IPPROTO_ROUTING? integer beyond SPEC; platform-specific
+---@field IPPROTO_RSVP? integer beyond SPEC; platform-specific
+---@field IPPROTO_SCTP? integer beyond SPEC; platform-specific
+---@field IPPROTO_TP? integer beyond SPEC; platform-specific
+---@field IPPROTO_UDPLITE? integer beyond SPEC; platform-specific
+---@field IPV6_ADDRFORM? integer beyond SPEC; platform-specific
+---@field IPV6_CHECKSUM? integer beyond SPEC; platform-specific
+---@field IPV6_DONTFRAG? integer beyond SPEC; platform-specific
+---@field IPV6_DSTOPTS? integer beyond SPEC; platform-specific
+---@field IPV6_FREEBIND? integer beyond SPEC; platform-specific
+---@field IPV6_HOPLIMIT? integer beyond SPEC; platform-specific
+---@field IPV6_HOPOPTS? integer beyond SPEC; platform-specific
+---@field IPV6_MTU? integer beyond SPEC; platform-specific
+---@field IPV6_MTU_DISCOVER? integer beyond SPEC; platform-specific
+---@field IPV6_NEXTHOP? integer beyond SPEC; platform-specific
+---@field IPV6_PATHMTU? integer beyond SPEC; platform-specific
+---@field IPV6_PKTINFO? integer beyond SPEC; platform-specific
+---@field IPV6_RECVDSTOPTS? integer beyond SPEC; platform-specific
+---@field IPV6_RECVERR? integer beyond SPEC; platform-specific
+---@field IPV6_RECVHOPLIMIT? integer beyond SPEC; platform-specific
+---@field IPV6_RECVHOPOPTS? integer beyond SPEC; platform-specific
+---@field IPV6_RECVORIGDSTADDR? integer beyond SPEC; platform-specific
+---@field IPV6_RECVPATHMTU? integer beyond SPEC; platform-specific
+---@field IPV6_RECVPKTINFO? integer platform-specific
+---@field IPV6_RECVRTHDR? integer beyond SPEC; platform-specific
+---@field IPV6_RECVTCLASS? integer beyond SPEC; platform-specific
+---@field IPV6_RTHDR? integer beyond SPEC; platform-specific
+---@field IPV6_RTHDRDSTOPTS? integer beyond SPEC; platform-specific
+---@field IPV6_RTHDR_TYPE_0? integer beyond SPEC; platform-specific
+---@field IPV6_TCLASS? integer beyond SPEC; platform-specific
+---@field IPV6_TRANSPARENT? integer beyond SPEC; platform-specific
+---@field IP_ADD_SOURCE_MEMBERSHIP? integer beyond SPEC; platform-specific
+---@field IP_BIND_ADDRESS_NO_PORT? integer beyond SPEC; platform-specific
+---@field IP_BLOCK_SOURCE? integer beyond SPEC; platform-specific
+---@field IP_CHECKSUM? integer beyond SPEC; platform-specific
+---@field IP_DEFAULT_MULTICAST_LOOP? integer beyond SPEC; platform-specific
+---@field IP_DEFAULT_MULTICAST_TTL? integer beyond SPEC; platform-specific
+---@field IP_DROP_SOURCE_MEMBERSHIP? integer beyond SPEC; platform-specific
+---@field IP_FREEBIND? integer beyond SPEC; platform-specific
+---@field IP_MAX_MEMBERSHIPS? integer beyond SPEC; platform-specific
+---@field IP_MTU? integer beyond SPEC; platform-specific
+---@field IP_MTU_DISCOVER? integer beyond SPEC; platform-specific
+---@field IP_MULTICAST_ALL? integer platform-specific
+---@field IP_OPTIONS? integer beyond SPEC; platform-specific
+---@field IP_PASSSEC? integer beyond SPEC; platform-specific
+---@field IP_PKTINFO? integer platform-specific
+---@field IP_PMTUDISC_DO? integer beyond SPEC; platform-specific
+---@field IP_PMTUDISC_DONT? integer beyond SPEC; platform-specific
+---@field IP_PMTUDISC_PROBE? integer beyond SPEC; platform-specific
+---@field IP_PMTUDISC_WANT? integer beyond SPEC; platform-specific
+---@field IP_RECVERR? integer beyond SPEC; platform-specific
+---@field IP_RECVOPTS? integer beyond SPEC; platform-specific
+---@field IP_RECVORIGDSTADDR? integer beyond SPEC; platform-specific
+---@field IP_RECVRETOPTS? integer beyond SPEC; platform-specific
+---@field IP_RECVTOS? integer beyond SPEC; platform-specific
+---@field IP_RETOPTS? integer beyond SPEC; platform-specific
+---@field IP_ROUTER_ALERT? integer beyond SPEC; platform-specific
+---@field IP_TRANSPARENT? integer beyond SPEC; platform-specific
+---@field IP_UNBLOCK_SOURCE? integer beyond SPEC; platform-specific
+---@field IP_UNICAST_IF? integer beyond SPEC; platform-specific
+---@field J1939_EE_INFO_NONE? integer beyond SPEC; platform-specific
+---@field J1939_EE_INFO_TX_ABORT? integer beyond SPEC; platform-specific
+---@field J1939_FILTER_MAX? integer beyond SPEC; platform-specific
+---@field J1939_IDLE_ADDR? integer beyond SPEC; platform-specific
+---@field J1939_MAX_UNICAST_ADDR? integer beyond SPEC; platform-specific
+---@field J1939_NLA_BYTES_ACKED? integer beyond SPEC; platform-specific
+---@field J1939_NLA_PAD? integer beyond SPEC; platform-specific
+---@field J1939_NO_ADDR? integer beyond SPEC; platform-specific
+---@field J1939_NO_NAME? integer beyond SPEC; platform-specific
+---@field J1939_NO_PGN? integer beyond SPEC; platform-specific
+---@field J1939_PGN_ADDRESS_CLAIMED? integer beyond SPEC; platform-specific
+---@field J1939_PGN_ADDRESS_COMMANDED? integer beyond SPEC; platform-specific
+---@field J1939_PGN_MAX? integer beyond SPEC; platform-specific
+---@field J1939_PGN_PDU1_MAX? integer beyond SPEC; platform-specific
+---@field J1939_PGN_REQUEST? integer beyond SPEC; platform-specific
+---@field MSG_CMSG_CLOEXEC? integer beyond SPEC; platform-specific
+---@field MSG_CONFIRM? integer beyond SPEC; platform-specific
+---@field MSG_ERRQUEUE? integer beyond SPEC; platform-specific
+---@field MSG_FASTOPEN? integer beyond SPEC; platform-specific
+---@field MSG_MORE? integer beyond SPEC; platform-specific
+---@field MSG_ZEROCOPY? integer beyond SPEC; platform-specific
+---@field NETLINK_CRYPTO? integer beyond SPEC; platform-specific
+---@field NETLINK_DNRTMSG? integer beyond SPEC; platform-specific
+---@field NETLINK_FIREWALL? integer beyond SPEC; platform-specific
+---@field NETLINK_IP6_FW? integer beyond SPEC; platform-specific
+---@field NETLINK_NFLOG? integer beyond SPEC; platform-specific
+---@field NETLINK_ROUTE? integer beyond SPEC; platform-specific
+---@field NETLINK_USERSOCK? integer beyond SPEC; platform-specific
+---@field NETLINK_XFRM? integer beyond SPEC; platform-specific
+---@field PACKET_BROADCAST? integer beyond SPEC; platform-specific
+---@field PACKET_FASTROUTE? integer beyond SPEC; platform-specific
+---@field PACKET_HOST? integer beyond SPEC; platform-specific
+---@field PACKET_LOOPBACK? integer beyond SPEC; platform-specific
+---@field PACKET_MULTICAST? integer beyond SPEC; platform-specific
+---@field PACKET_OTHERHOST? integer beyond SPEC; platform-specific
+---@field PACKET_OUTGOING? integer beyond SPEC; platform-specific
+---@field PF_CAN? integer beyond SPEC; platform-specific
+---@field PF_PACKET? integer beyond SPEC; platform-specific
+---@field PF_RDS? integer beyond SPEC; platform-specific
+---@field SCM_CREDENTIALS? integer beyond SPEC; platform-specific
+---@field SCM_J1939_DEST_ADDR? integer beyond SPEC; platform-specific
+---@field SCM_J1939_DEST_NAME? integer beyond SPEC; platform-specific
+---@field SCM_J1939_ERRQUEUE? integer beyond SPEC; platform-specific
+---@field SCM_J1939_PRIO? integer beyond SPEC; platform-specific
+---@field SCM_RIGHTS? integer beyond SPEC; platform-specific
+---@field SCM_TIMESTAMP? integer beyond SPEC; platform-specific
+---@field SCM_TIMESTAMPNS? integer beyond SPEC; platform-specific
+---@field SOCK_CLOEXEC? integer platform-specific
+---@field SOCK_NONBLOCK? integer platform-specific
+---@field SOCK_PACKET? integer beyond SPEC; platform-specific
+---@field SOCK_RDM? integer beyond SPEC; platform-specific
+---@field SOL_ALG? integer beyond SPEC; platform-specific
+---@field SOL_CAN_BASE? integer beyond SPEC; platform-specific
+---@field SOL_CAN_RAW? integer beyond SPEC; platform-specific
+---@field SOL_IP? integer beyond SPEC; platform-specific
+---@field SOL_IPV6? integer beyond SPEC; platform-specific
+---@field SOL_PACKET? integer beyond SPEC; platform-specific
+---@field SOL_RAW? integer beyond SPEC; platform-specific
+---@field SOL_RDS? integer beyond SPEC; platform-specific
+---@field SOL_TCP? integer beyond SPEC; platform-specific
+---@field SOL_TIPC? integer beyond SPEC; platform-specific
+---@field SOL_UDP? integer beyond SPEC; platform-specific
+---@field SO_BINDTOIFINDEX? integer beyond SPEC; platform-specific
+---@field SO_BUSY_POLL? integer beyond SPEC; platform-specific
+---@field SO_COOKIE? integer beyond SPEC; platform-specific
+---@field SO_DEBUG? integer beyond SPEC; platform-specific
+---@field SO_DONTROUTE? integer beyond SPEC; platform-specific
+---@field SO_INCOMING_CPU? integer beyond SPEC; platform-specific
+---@field SO_J1939_ERRQUEUE? integer beyond SPEC; platform-specific
+---@field SO_J1939_FILTER? integer beyond SPEC; platform-specific
+---@field SO_J1939_PROMISC? integer beyond SPEC; platform-specific
+---@field SO_J1939_SEND_PRIO? integer beyond SPEC; platform-specific
+---@field SO_LOCK_FILTER? integer beyond SPEC; platform-specific
+---@field SO_MARK? integer beyond SPEC; platform-specific
+---@field SO_MAX_PACING_RATE? integer beyond SPEC; platform-specific
+---@field SO_NOFCS? integer beyond SPEC; platform-specific
+---@field SO_PASSCRED? integer beyond SPEC; platform-specific
+---@field SO_PASSSEC? integer beyond SPEC; platform-specific
+---@field SO_PEEK_OFF? integer beyond SPEC; platform-specific
+---@field SO_PEERCRED? integer beyond SPEC; platform-specific
+---@field SO_PEERSEC? integer beyond SPEC; platform-specific
+---@field SO_PRIORITY? integer beyond SPEC; platform-specific
+---@field SO_RCVBUFFORCE? integer beyond SPEC; platform-specific
+---@field SO_RXQ_OVFL? integer beyond SPEC; platform-specific
+---@field SO_SELECT_ERR_QUEUE? integer beyond SPEC; platform-specific
+---@field SO_SNDBUFFORCE? integer beyond SPEC; platform-specific
+---@field SO_TIMESTAMP? integer beyond SPEC; platform-specific
+---@field SO_TIMESTAMPNS? integer beyond SPEC; platform-specific
+---@field SO_TXTIME? integer beyond SPEC; platform-specific
+---@field SO_VM_SOCKETS_BUFFER_MAX_SIZE? integer beyond SPEC; platform-specific
+---@field SO_VM_SOCKETS_BUFFER_MIN_SIZE? integer beyond SPEC; platform-specific
+---@field SO_VM_SOCKETS_BUFFER_SIZE? integer beyond SPEC; platform-specific
+---@field SO_WIFI_STATUS? integer beyond SPEC; platform-specific
+---@field SO_ZEROCOPY? integer beyond SPEC; platform-specific
+---@field TCP_CC_INFO? integer beyond SPEC; platform-specific
+---@field TCP_CONGESTION? integer beyond SPEC; platform-specific
+---@field TCP_DEFER_ACCEPT? integer beyond SPEC; platform-specific
+---@field TCP_FASTOPEN_CONNECT? integer beyond SPEC; platform-specific
+---@field TCP_FASTOPEN_KEY? integer beyond SPEC; platform-specific
+---@field TCP_FASTOPEN_NO_COOKIE? integer beyond SPEC; platform-specific
+---@field TCP_INFO? integer beyond SPEC; platform-specific
+---@field TCP_INQ? integer beyond SPEC; platform-specific
+---@field TCP_LINGER2? integer beyond SPEC; platform-specific
+---@field TCP_MD5SIG? integer beyond SPEC; platform-specific
+---@field TCP_NOTSENT_LOWAT? integer beyond SPEC; platform-specific
+---@field TCP_QUEUE_SEQ? integer beyond SPEC; platform-specific
+---@field TCP_REPAIR? integer beyond SPEC; platform-specific
+---@field TCP_REPAIR_OPTIONS? integer beyond SPEC; platform-specific
+---@field TCP_REPAIR_QUEUE? integer beyond SPEC; platform-specific
+---@field TCP_REPAIR_WINDOW? integer beyond SPEC; platform-specific
+---@field TCP_SAVED_SYN? integer beyond SPEC; platform-specific
+---@field TCP_SAVE_SYN? integer beyond SPEC; platform-specific
+---@field TCP_SYNCNT? integer beyond SPEC; platform-specific
+---@field TCP_THIN_DUPACK? integer beyond SPEC; platform-specific
+---@field TCP_THIN_LINEAR_TIMEOUTS? integer beyond SPEC; platform-specific
+---@field TCP_TIMESTAMP? integer beyond SPEC; platform-specific
+---@field TCP_TX_DELAY? integer beyond SPEC; platform-specific
+---@field TCP_ULP? integer beyond SPEC; platform-specific
+---@field TCP_WINDOW_CLAMP? integer beyond SPEC; platform-specific
+---@field TCP_ZEROCOPY_RECEIVE? integer beyond SPEC; platform-specific
+---@field TIPC_ADDR_ID? integer beyond SPEC; platform-specific
+---@field TIPC_ADDR_NAME? integer beyond SPEC; platform-specific
+---@field TIPC_ADDR_NAMESEQ? integer beyond SPEC; platform-specific
+---@field TIPC_CFG_SRV? integer beyond SPEC; platform-specific
+---@field TIPC_CLUSTER_SCOPE? integer beyond SPEC; platform-specific
+---@field TIPC_CONN_TIMEOUT? integer beyond SPEC; platform-specific
+---@field TIPC_CRITICAL_IMPORTANCE? integer beyond SPEC; platform-specific
+---@field TIPC_DEST_DROPPABLE? integer beyond SPEC; platform-specific
+---@field TIPC_HIGH_IMPORTANCE? integer beyond SPEC; platform-specific
+---@field TIPC_IMPORTANCE? integer beyond SPEC; platform-specific
+---@field TIPC_LOW_IMPORTANCE? integer beyond SPEC; platform-specific
+---@field TIPC_MEDIUM_IMPORTANCE? integer beyond SPEC; platform-specific
+---@field TIPC_NODE_SCOPE? integer beyond SPEC; platform-specific
+---@field TIPC_PUBLISHED? integer beyond SPEC; platform-specific
+---@field TIPC_SRC_DROPPABLE? integer beyond SPEC; platform-specific
+---@field TIPC_SUBSCR_TIMEOUT? integer beyond SPEC; platform-specific
+---@field TIPC_SUB_CANCEL? integer beyond SPEC; platform-specific
+---@field TIPC_SUB_PORTS? integer beyond SPEC; platform-specific
+---@field TIPC_SUB_SERVICE? integer beyond SPEC; platform-specific
+---@field TIPC_TOP_SRV? integer beyond SPEC; platform-specific
+---@field TIPC_WAIT_FOREVER? integer beyond SPEC; platform-specific
+---@field TIPC_WITHDRAWN? integer beyond SPEC; platform-specific
+---@field TIPC_ZONE_SCOPE? integer beyond SPEC; platform-specific
+---@field VMADDR_CID_ANY? integer beyond SPEC; platform-specific
+---@field VMADDR_CID_HOST? integer beyond SPEC; platform-specific
+---@field VMADDR_PORT_ANY? integer beyond SPEC; platform-specific
+---@field VM_SOCKETS_INVALID_VERSION? integer beyond SPEC; platform-specific
 local lsock = {}
 
 ---A new socket. Defaults: `AF_INET`, `SOCK_STREAM`, protocol 0. It takes
@@ -255,6 +565,128 @@ function lsock.fromfd(fd, family, type, proto) end
 ---@return integer? errno
 function lsock.close(fd) end
 
+---A close-on-exec duplicate of a bare descriptor.
+---@param fd integer
+---@return integer? fd
+---@return string? errmsg
+---@return integer? errno
+function lsock.dup(fd) end
+
+---A mutable buffer of `size` zero bytes, for `recv_into` and friends;
+---`#b` is its size.
+---
+---```lua
+---local b = lsock.buffer(65536)
+---local n = assert(s:recv_into(b))
+---print(b:tostring(1, n))
+---```
+---@param size integer
+---@return lsock.buffer
+function lsock.buffer(size) end
+
+---Sends `buffers` (strings or buffers, gathered) and the descriptors
+---`fds` (`SCM_RIGHTS`) in one message; returns the byte count.
+---@param s lsock.socket
+---@param buffers (string|lsock.buffer)[]
+---@param fds integer[]
+---@param flags? integer
+---@param address? lsock.address
+---@return integer? sent
+---@return string? errmsg
+---@return integer? errno
+function lsock.send_fds(s, buffers, fds, flags, address) end
+
+---Receives at most `bufsize` bytes and `maxfds` descriptors:
+---`data, fds, msg_flags, address...`. The descriptors are close-on-exec;
+---any beyond `maxfds`, or in a cut control message, are closed.
+---@param s lsock.socket
+---@param bufsize integer
+---@param maxfds integer
+---@param flags? integer
+---@return string? data
+---@return integer[]|string fds_or_errmsg
+---@return integer? msg_flags_or_errno
+---@return string|integer|nil ... the sender's address
+function lsock.recv_fds(s, bufsize, maxfds, flags) end
+
+---`CMSG_LEN(n)`: the length of a control message with `n` data bytes.
+---@param n integer
+---@return integer
+function lsock.CMSG_LEN(n) end
+
+---`CMSG_SPACE(n)`: the room a control message with `n` data bytes takes.
+---@param n integer
+---@return integer
+function lsock.CMSG_SPACE(n) end
+
+---The port of a service: `getservbyname("http")` is 80. Failure:
+---`nil, "service/proto not found", ENOENT`.
+---@param name string
+---@param proto? string `"tcp"`, `"udp"`
+---@return integer? port
+---@return string? errmsg
+---@return integer? errno
+function lsock.getservbyname(name, proto) end
+
+---The service name of a port (0-65535).
+---@param port integer
+---@param proto? string
+---@return string? name
+---@return string? errmsg
+---@return integer? errno
+function lsock.getservbyport(port, proto) end
+
+---The number of a protocol: `getprotobyname("tcp")` is 6.
+---@param name string
+---@return integer? proto
+---@return string? errmsg
+---@return integer? errno
+function lsock.getprotobyname(name) end
+
+---The host database's entry for an address (or a name, resolved first):
+---`hostname, aliases, addresses`.
+---@param ip string
+---@return string? hostname
+---@return string[]|string aliases_or_errmsg
+---@return string[]|integer|nil addresses_or_code
+function lsock.gethostbyaddr(ip) end
+
+---The host database's IPv4 entry for a name: `hostname, aliases, addresses`.
+---@param name string
+---@return string? hostname
+---@return string[]|string aliases_or_errmsg
+---@return string[]|integer|nil addresses_or_code
+function lsock.gethostbyname_ex(name) end
+
+---A fully qualified name for `name` (default: this host), as Python's.
+---@param name? string
+---@return string
+function lsock.getfqdn(name) end
+
+---The network interfaces: a list of `{index, name}`.
+---@return {[1]: integer, [2]: string}[]? list
+---@return string? errmsg
+---@return integer? errno
+function lsock.if_nameindex() end
+
+---The index of a network interface (for IPv6 scope ids, multicast).
+---@param name string
+---@return integer? index
+---@return string? errmsg
+---@return integer? errno
+function lsock.if_nametoindex(name) end
+
+---The name of a network interface.
+---@param index integer
+---@return string? name
+---@return string? errmsg
+---@return integer? errno
+function lsock.if_indextoname(index) end
+
+---Whether an IPv6 socket can also accept IPv4 connections.
+---@return boolean
+function lsock.has_dualstack_ipv6() end
+
 ---Tries every `getaddrinfo` result for `address` in order and returns the
 ---first connected socket.
 ---
@@ -267,7 +699,10 @@ function lsock.close(fd) end
 ---@return lsock.socket? sock
 ---@return string? errmsg
 ---@return integer? errno
-function lsock.create_connection(address, timeout, source_address) end
+---@param options? {all_errors: boolean?} with `all_errors`, a failure's fourth
+---value is the list of every attempt's `{message, errno, address}`
+---@return {[1]: string, [2]: integer, [3]: lsock.address}[]? errors
+function lsock.create_connection(address, timeout, source_address, options) end
 
 ---A bound, listening socket (`SO_REUSEADDR` set on POSIX).
 ---
@@ -442,6 +877,7 @@ function lsock.poller() end
 ---@field family integer read-only: `AF_INET`, `AF_INET6` or `AF_UNIX`
 ---@field type integer read-only: `SOCK_STREAM`, `SOCK_DGRAM`, ...
 ---@field proto integer read-only
+---@field timeout? number read-only: as `gettimeout()` (nil when blocking)
 local socket = {}
 
 ---The descriptor; `-1` once closed.
@@ -577,7 +1013,7 @@ function socket:recv(bufsize, flags) end
 function socket:recvfrom(bufsize, flags) end
 
 ---Sends what it can and returns the count of bytes sent.
----@param data string
+---@param data string|lsock.buffer
 ---@param flags? integer
 ---@return integer? sent
 ---@return string? errmsg
@@ -586,7 +1022,7 @@ function socket:send(data, flags) end
 
 ---Sends every byte; the timeout bounds the whole call. On failure, the
 ---fourth result is how many bytes were sent.
----@param data string
+---@param data string|lsock.buffer
 ---@param flags? integer
 ---@return true? ok
 ---@return string? errmsg
@@ -599,7 +1035,7 @@ function socket:sendall(data, flags) end
 ---```lua
 ---udp:sendto("ping", "127.0.0.1", port)
 ---```
----@param data string
+---@param data string|lsock.buffer
 ---@param host string
 ---@param port? integer
 ---@param flowinfo? integer
@@ -635,6 +1071,89 @@ function socket:detach() end
 ---@return string? errmsg
 ---@return integer? errno
 function socket:dup() end
+
+---Receives at most `nbytes` (absent or 0: `#buffer`) into `buffer` from
+---byte 1, with one system call and no new string; returns the count.
+---@param buffer lsock.buffer
+---@param nbytes? integer
+---@param flags? integer
+---@return integer? count
+---@return string? errmsg
+---@return integer? errno
+function socket:recv_into(buffer, nbytes, flags) end
+
+---As `recv_into`, then the sender's address as values.
+---@param buffer lsock.buffer
+---@param nbytes? integer
+---@param flags? integer
+---@return integer? count
+---@return string host_or_errmsg
+---@return integer? port_or_errno
+---@return integer? flowinfo
+---@return integer? scope_id
+function socket:recvfrom_into(buffer, nbytes, flags) end
+
+---Receives one message: `data, ancdata, msg_flags, address...`; `ancdata`
+---a list of `{level, type, data}`, `msg_flags` shows `MSG_TRUNC`/`MSG_CTRUNC`.
+---@param bufsize integer
+---@param ancbufsize? integer default 0
+---@param flags? integer
+---@return string? data
+---@return {[1]: integer, [2]: integer, [3]: string}[]|string ancdata_or_errmsg
+---@return integer? msg_flags_or_errno
+---@return string|integer|nil ... the sender's address
+function socket:recvmsg(bufsize, ancbufsize, flags) end
+
+---As `recvmsg`, scattering the data over `buffers` in order:
+---`nbytes, ancdata, msg_flags, address...`.
+---@param buffers lsock.buffer[]
+---@param ancbufsize? integer
+---@param flags? integer
+---@return integer? nbytes
+---@return {[1]: integer, [2]: integer, [3]: string}[]|string ancdata_or_errmsg
+---@return integer? msg_flags_or_errno
+---@return string|integer|nil ... the sender's address
+function socket:recvmsg_into(buffers, ancbufsize, flags) end
+
+---Sends `buffers` (strings or buffers) gathered into one message, with
+---ancillary items `{level, type, data}`, to `address` (one table or path)
+---if given; returns the count.
+---@param buffers (string|lsock.buffer)[]
+---@param ancdata? {[1]: integer, [2]: integer, [3]: string|lsock.buffer}[]
+---@param flags? integer
+---@param address? lsock.address
+---@return integer? sent
+---@return string? errmsg
+---@return integer? errno
+function socket:sendmsg(buffers, ancdata, flags, address) end
+
+---Sends a regular file (an `io` file or a descriptor) from `offset`
+---(default 0), `count` bytes (default: to the end), with `sendfile(2)`
+---where it can, else by reading and sending. The timeout bounds the whole
+---call; an `io` file's position ends after what was sent. Failure:
+---`nil, message, errno, sent`.
+---@param file file*|integer
+---@param offset? integer
+---@param count? integer
+---@return integer? sent
+---@return string? errmsg
+---@return integer? errno
+---@return integer? sent_on_failure
+function socket:sendfile(file, offset, count) end
+
+---Whether a program this process executes inherits the descriptor
+---(`false` by default: close-on-exec).
+---@return boolean? inheritable
+---@return string? errmsg
+---@return integer? errno
+function socket:get_inheritable() end
+
+---Sets whether programs this process executes inherit the descriptor.
+---@param flag boolean
+---@return true? ok
+---@return string? errmsg
+---@return integer? errno
+function socket:set_inheritable(flag) end
 
 ---Sets the mode: `nil` blocking, `0` non-blocking, `t > 0` seconds.
 ---@param timeout lsock.timeout
@@ -689,7 +1208,7 @@ function file:read(...) end
 function file:lines(...) end
 
 ---Writes strings or numbers; returns the file.
----@param ... string|number
+---@param ... string|number|lsock.buffer
 ---@return lsock.file? file
 ---@return string? errmsg
 ---@return integer? errno
@@ -821,5 +1340,29 @@ function task:join(timeout) end
 ---The task's current (or next) wait raises the error `"cancelled"`;
 ---nothing for a finished task.
 function task:cancel() end
+
+---Mutable bytes: `lsock.buffer(size)`, or a view sharing another
+---buffer's bytes (which it keeps alive). `#b` is the size;
+---`tostring(b)` gives `lsock.buffer (size=N)`.
+---@class lsock.buffer
+local buffer = {}
+
+---A copy of bytes `i..j` as a string (`string.sub` rules; all by default).
+---@param i? integer
+---@param j? integer
+---@return string
+function buffer:tostring(i, j) end
+
+---A buffer sharing bytes `i..j` of this one (`string.sub` rules).
+---@param i integer
+---@param j? integer
+---@return lsock.buffer
+function buffer:view(i, j) end
+
+---Copies `data` into the buffer at byte `i`; raises if it does not fit.
+---@param i integer
+---@param data string|lsock.buffer
+---@return lsock.buffer self
+function buffer:put(i, data) end
 
 return lsock
