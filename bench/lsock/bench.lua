@@ -317,12 +317,12 @@ local function pingpong_tasks(loop, clients, size, seconds)
     end
   end
   -- a failing client must end the run with its error, not hang it
-  local function client(s)
+  local function run_client(s)
     local ok, err = pcall(body, s)
     if not ok then st.err = err end
     st.running = st.running - 1
   end
-  for i = 1, #clients do loop:spawn(client, clients[i]) end
+  for i = 1, #clients do loop:spawn(run_client, clients[i]) end
   local t0, t1
   loop:spawn(function()
     t0 = tclock()

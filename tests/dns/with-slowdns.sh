@@ -30,6 +30,7 @@ fi
 ip link set lo up
 tmp=$(mktemp -d /tmp/slowdns.XXXXXX)
 pid=""
+# shellcheck disable=SC2317 # called by the trap
 cleanup() {
     exec 3>&- # the server's stdin reaches end of file
     if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
