@@ -14,6 +14,11 @@ Environment:
   BENCH_LSOCK=path/lsock.so  the lsock build to measure (default: ./lsock.so)
   BENCH_PERF=1               record every process with `perf record -g` into
                              bench/out/perf/WORKLOAD.IMPL.ROLE.data (slower)
+
+The tasks-* workloads and task-memory are single processes instead (many
+conversations in one event loop: raw C epoll, Python asyncio, lsock.loop()),
+in a table of their own; the lsock cells say "no loop" while the lsock.so
+under test has no lsock.loop.
 """
 import os
 import platform
@@ -44,6 +49,15 @@ WORKLOADS = [
     ("poller-2000", "poller", [2000, 20000, 64], "wake-ups/s", 20000),
     ("lines", "lines", [64 * MiB // 100, 100], "MiB/s", 64),
 ]
+
+# Single-process workloads (both ends of every connection in one event
+# loop): name, parameters, unit. tasks-idle prints the rate with its idle
+# tasks and, as BASE, the rate of the same pair in the same loop without.
+TASK_WORKLOADS = [
+    ("tasks-pingpong", [100, 64, 3000], "round trips/s"),  # PAIRS SIZE MILLISECONDS
+    ("tasks-idle", [10000, 64, 2000], "round trips/s"),    # IDLE SIZE MILLISECONDS
+]
+TASK_MEMORY_N = 10000
 
 LUA = os.environ.get("LUA_BIN", "lua5.4")
 IMPLS = [
@@ -78,6 +92,8 @@ def child_env():
     # lsock first, then Lua's defaults (";;"), so LuaSocket is still found.
     env["LUA_CPATH"] = os.path.join(LSOCK_LIB, "?.so") + ";" + env.get("LUA_CPATH", "") + ";"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # the program that holds idle connections for tasks-idle and task-memory
+    env["BENCH_HOLDER"] = "%s %s" % (sys.executable, os.path.join(BENCH, "tools", "holder.py"))
     return env
 
 
@@ -175,6 +191,138 @@ def run_pair(impl, name, mode, params, log, title):
         log.write(title, "client rc=%s out=%r\n-- client stderr\n%s\n-- server stderr\n%s"
                   % (client.returncode, out, cerr.read(), serr.read()))
         return "error"
+
+
+def run_single(impl, name, params, log, title):
+    """One single-process measurement: (rate, base or None), or a string
+    ('n/a', 'error', 'timeout')."""
+    key, _, cmd = impl
+    pin = pinning()[0] + perf_prefix(name, key, "single")
+    timeout = float(os.environ.get("BENCH_TIMEOUT", "60"))
+    proc = subprocess.Popen(pin + cmd + ["single", name, "0"] + [str(p) for p in params],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env())
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        stop(proc)
+        log.write(title, "timed out after %gs" % timeout)
+        return "timeout"
+    out, err = out.decode(), err.decode()
+    if out.strip() == "NA":
+        return "n/a"
+    m = re.search(r"RESULT (\S+)(?: BASE (\S+))?", out)
+    if m and proc.returncode == 0:
+        return float(m.group(1)), float(m.group(2)) if m.group(2) else None
+    log.write(title, "rc=%s out=%r\n%s" % (proc.returncode, out, err))
+    return "error"
+
+
+def has_loop():
+    """Whether the lsock.so under test has lsock.loop (the tasks rows)."""
+    p = subprocess.run([LUA, "-e", "os.exit(require('lsock').loop and 0 or 3)"],
+                       capture_output=True, env=child_env())
+    return p.returncode == 0
+
+
+TASK_IMPLS = [("c", "raw C epoll"), ("python", "Python asyncio"), ("lsock", "lsock tasks")]
+
+
+def task_runs(workloads, impl_keys, runs, log, have_lsock, have_loop):
+    """{(workload, impl): [values]} for the single-process workloads."""
+    impls = {i[0]: i for i in IMPLS}
+    results = {}
+    for run in range(1, runs + 1):
+        for name, params, _ in workloads:
+            for key, _ in TASK_IMPLS:
+                if key not in impl_keys:
+                    continue
+                if key == "lsock" and not have_lsock:
+                    value = "not loadable"
+                elif key == "lsock" and not have_loop:
+                    value = "no loop"
+                else:
+                    value = run_single(impls[key], name, params, log,
+                                       "%s %s run %d" % (name, key, run))
+                results.setdefault((name, key), []).append(value)
+                shown = value if isinstance(value, str) else (
+                    fmt(value[0]) + ("" if value[1] is None else " (alone %s)" % fmt(value[1])))
+                print("run %d  %-14s %-10s %s" % (run, name, key, shown),
+                      file=sys.stderr, flush=True)
+    return results
+
+
+def task_table(workloads, results):
+    """The tasks table: rates per implementation, lsock against C and asyncio."""
+    def cells(name, pick):
+        out = {}
+        for key, _ in TASK_IMPLS:
+            values = results.get((name, key))
+            if values is None:
+                out[key] = "-"
+                continue
+            numbers = [pick(v) for v in values if isinstance(v, tuple) and pick(v) is not None]
+            out[key] = statistics.median(numbers) if numbers else values[0]
+        return out
+
+    header = ["workload"] + [label for _, label in TASK_IMPLS] + ["lsock ÷ C", "lsock ÷ asyncio", "goal"]
+    rows = []
+
+    def row(title, c, goal):
+        rows.append([title] + [fmt(c[k]) for k, _ in TASK_IMPLS]
+                    + [ratio(c["lsock"], c["c"]), ratio(c["lsock"], c["python"]), goal])
+
+    for name, params, unit in workloads:
+        if name == "tasks-pingpong":
+            row("tasks-pingpong, %d pairs (%s)" % (params[0], unit),
+                cells(name, lambda v: v[0]), "≥ 0.6 of C, ≥ 2 × asyncio")
+        elif name == "tasks-idle":
+            row("tasks-idle: 1 active pair alone (%s)" % unit, cells(name, lambda v: v[1]), "")
+            row("tasks-idle: the same pair, %s idle tasks (%s)" % ("{:,}".format(params[0]), unit),
+                cells(name, lambda v: v[0]), "")
+            # median of each run's own ratio: both rates come from one process
+            per_run = cells(name, lambda v: v[0] / v[1] if v[1] else None)
+            rows.append(["tasks-idle: with idle ÷ alone"]
+                        + ["%.2f" % per_run[k] if isinstance(per_run[k], float) else per_run[k]
+                           for k, _ in TASK_IMPLS] + ["", "", "lsock ≥ 0.9"])
+    detail = []
+    for name, _, _ in workloads:
+        line = [name]
+        for key, _ in TASK_IMPLS:
+            values = results.get((name, key), [])
+            line.append(", ".join(v if isinstance(v, str) else
+                                  fmt(v[0]) + ("" if v[1] is None else " / " + fmt(v[1]))
+                                  for v in values) or "-")
+        detail.append(line)
+    return markdown_table(header, rows), markdown_table(["workload"] + [l for _, l in TASK_IMPLS], detail)
+
+
+def task_memory(log, have_lsock, have_loop):
+    """Bytes per task waiting in recv (lsock) or reader.read() (asyncio)."""
+    progs = [
+        ("lsock tasks", [LUA, os.path.join(BENCH, "lsock", "taskmem.lua")],
+         "Lua heap (collectgarbage)"),
+        ("Python asyncio", [sys.executable, os.path.join(BENCH, "py", "taskmem.py")],
+         "tracemalloc, with the task's stream"),
+    ]
+    rows = []
+    for name, cmd, how in progs:
+        if name.startswith("lsock") and not (have_lsock and have_loop):
+            rows.append([name, "no loop" if have_lsock else "not loadable", "-", how])
+            continue
+        p = subprocess.run(cmd + [str(TASK_MEMORY_N)], capture_output=True, text=True,
+                           env=child_env())
+        m = dict(re.findall(r"(\w+) (\S+)", p.stdout))
+        if p.stdout.strip() == "NA":
+            rows.append([name, "no loop", "-", how])
+            continue
+        if p.returncode != 0 or "TASK" not in m:
+            log.write("task memory " + name, p.stdout + p.stderr)
+            rows.append([name, "error", "error", how])
+            continue
+        rows.append([name, "%.0f B" % float(m["TASK"]), "%.0f B" % float(m["RSSTASK"]), how])
+    header = ["implementation", "heap per waiting task", "RSS growth per waiting task",
+              "heap measured by"]
+    return markdown_table(header, rows)
 
 
 def median_cell(values):
@@ -295,16 +443,23 @@ def main():
     except (ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(want, hard), hard))
 
-    only = env_list("BENCH_ONLY", [w[0] for w in WORKLOADS] + ["memory"])
-    unknown = set(only) - {w[0] for w in WORKLOADS} - {"memory"}
+    extra = ["memory", "task-memory"]
+    only = env_list("BENCH_ONLY", [w[0] for w in WORKLOADS]
+                    + [w[0] for w in TASK_WORKLOADS] + extra)
+    unknown = set(only) - {w[0] for w in WORKLOADS + TASK_WORKLOADS} - set(extra)
     if unknown:
         sys.exit("BENCH_ONLY: unknown workload(s) %s" % ", ".join(sorted(unknown)))
     workloads = [w for w in WORKLOADS if w[0] in only]
+    task_workloads = [w for w in TASK_WORKLOADS if w[0] in only]
     impl_keys = env_list("BENCH_IMPLS", [i[0] for i in IMPLS])
     impls = [i for i in IMPLS if i[0] in impl_keys]
     runs = int(os.environ.get("BENCH_RUNS", "3"))
     log = Log(os.path.join(OUT, "log.txt"))
     have_lsock = snapshot_lsock(log)
+    have_loop = have_lsock and has_loop()
+    if have_lsock and not have_loop and (task_workloads or "task-memory" in only):
+        print("bench: this lsock.so has no lsock.loop: the lsock cells of the tasks rows "
+              "and task memory are skipped (they say 'no loop')", file=sys.stderr)
     pin = os.environ.get("BENCH_PIN", "0 0")
 
     load_before = os.getloadavg()[0]
@@ -347,9 +502,13 @@ def main():
         detail.append([name] + [", ".join(fmt(v) for v in results[(name, i[0])]) for i in impls])
         csw_rows.append([name] + ["%.2f" % statistics.median(switches[(name, i[0])])
                                   if switches[(name, i[0])] else "-" for i in impls])
+    tasks = (task_table(task_workloads, task_runs(task_workloads, impl_keys, runs, log,
+                                                  have_lsock, have_loop))
+             if task_workloads else None)
+    taskmem = task_memory(log, have_lsock, have_loop) if "task-memory" in only else None
     elapsed = time.monotonic() - started
 
-    table = markdown_table(header, rows)
+    table = markdown_table(header, rows) if workloads else "(no two-process workload selected)"
     mem = memory(log, have_lsock) if "memory" in only else None
     text = ["# lsock benchmarks", "",
             "`make bench` (%s), median of %d run%s, pinned with BENCH_PIN=\"%s\"; "
@@ -361,14 +520,28 @@ def main():
              % (load_before, os.getloadavg()[0]), "", table, ""]
     if mem:
         text += ["## Memory", "", mem, ""]
-    text += ["## Every run", "", markdown_table(["workload"] + [i[1] for i in impls], detail),
-             "", "## Context switches per operation", "",
-             "Both processes together, median over the runs; an operation is the unit of "
-             "the rate (a round trip, a MiB, a datagram, a connection, a wake-up). With both "
-             "processes on one CPU, fewer switches per operation can make a slower program "
-             "win: it batches more work per wake-up.", "",
-             markdown_table(["workload"] + [i[1] for i in impls], csw_rows),
-             "", "Took %.0f s. Failures, if any, are logged in bench/out/log.txt." % elapsed, ""]
+    if tasks:
+        text += ["## Tasks: many conversations in one process", "",
+                 "One process, one CPU: raw C is a level-triggered epoll loop over "
+                 "non-blocking sockets, Python is asyncio streams, lsock is one "
+                 "`lsock.loop()` with a task per connection end. Ratios are lsock's median "
+                 "over the others' medians.", "", tasks[0], "",
+                 "Every run (tasks-idle: with idle tasks / alone):", "", tasks[1], ""]
+    if taskmem:
+        text += ["## Task memory", "",
+                 "%s connections from another process, each waited on by one task "
+                 "(lsock: `c:recv(64)`; asyncio: `reader.read(64)`); the sockets exist "
+                 "before the baseline. Kernel memory is in neither." % "{:,}".format(TASK_MEMORY_N),
+                 "", taskmem, ""]
+    if workloads:
+        text += ["## Every run", "", markdown_table(["workload"] + [i[1] for i in impls], detail),
+                 "", "## Context switches per operation", "",
+                 "Both processes together, median over the runs; an operation is the unit of "
+                 "the rate (a round trip, a MiB, a datagram, a connection, a wake-up). With both "
+                 "processes on one CPU, fewer switches per operation can make a slower program "
+                 "win: it batches more work per wake-up.", "",
+                 markdown_table(["workload"] + [i[1] for i in impls], csw_rows), ""]
+    text += ["Took %.0f s. Failures, if any, are logged in bench/out/log.txt." % elapsed, ""]
     report = "\n".join(text)
     with open(os.path.join(OUT, "results.md"), "w") as f:
         f.write(report)

@@ -29,7 +29,9 @@ if [ ! -x bin/bench ] || [ c/bench.c -nt bin/bench ]; then
     cc -O2 -Wall -Wextra -o bin/bench c/bench.c
 fi
 
-# 2,000 idle connections and 10,000 open sockets need more descriptors than
-# the usual 1,024; the driver raises the limit too, as far as it may.
+# 2,000 idle connections, 10,000 open sockets and 10,000 idle tasks (their
+# peers live in bench/tools/holder.py, a process of their own) need more
+# descriptors than the usual 1,024; the driver raises the limit too, as far
+# as it may.
 ulimit -n 20000 2>/dev/null || true
 LUA_BIN=$LUA_BIN exec python3 driver.py

@@ -52,6 +52,7 @@ end
 do
   local dir = debug.getinfo(1, "S").source:match("^@(.*)/spec/helper%.lua$") or "."
   if dir:sub(1, 1) ~= "/" then dir = (os.getenv("PWD") or ".") .. (dir == "." and "" or "/" .. dir) end
+  H.root = dir
   H.lsock_so = os.getenv("LSOCK_SO") or (dir .. "/lsock.so")
   local origin = H.lsock_origin()
   if origin ~= H.lsock_so then
@@ -381,6 +382,31 @@ end
 function H.run_lua(code)
   local out, status = H.run_script(H.child_paths() .. code)
   return out, status == 0, status
+end
+
+-- Runs Lua 'source' in a child interpreter (as H.run_lua: same version,
+-- this process's package paths) under tests/dns/with-slowdns.sh: a private
+-- network namespace with loopback only, where the one resolver is
+-- tests/dns/slowdns.py (names under .slow.test answer 127.0.0.1 after
+-- opts.delay seconds, default 1.0; fast.test at once; others NXDOMAIN).
+-- opts as for H.run_script (timeout defaults to 30 s). Returns the output
+-- and the exit status, or nil, nil and the reason when the namespaces
+-- cannot be made here (the spec then calls pending with it).
+function H.with_slow_dns(source, opts)
+  local o = {}
+  for k, v in pairs(opts or {}) do o[k] = v end
+  o.timeout = o.timeout or 30
+  local script = shquote(H.root .. "/tests/dns/with-slowdns.sh")
+  local inner = o.wrap
+  o.wrap = function(cmd)
+    if inner then cmd = inner(cmd) end
+    return "env SLOWDNS_DELAY=" .. shquote(tostring(o.delay or 1.0)) .. " sh " .. script .. " " .. cmd
+  end
+  local out, status = H.run_script(H.child_paths() .. source, o)
+  if status == 77 then
+    return nil, nil, out:match("with%-slowdns: skip: ([^\n]*)") or out
+  end
+  return out, status
 end
 
 -- The ulimit -n soft limit this process has (inherited by the shell).

@@ -3,15 +3,19 @@
  *
  *   bench server WORKLOAD 0    PARAMS...   prints "PORT n", serves, exits
  *   bench client WORKLOAD PORT PARAMS...   prints "RESULT rate"
+ *   bench single WORKLOAD 0    PARAMS...   both sides in one process (the
+ *                                          tasks-* workloads), prints "RESULT rate"
  *
  * The workloads and their parameters are described in bench/README.md; the
  * Lua and Python programs beside this one implement the same protocol, so
  * every row of the table measures one implementation end to end.
- * All sockets are blocking; the driver kills a pair that hangs.
+ * All sockets are blocking, except in the single-process epoll loops; the
+ * driver kills a pair that hangs.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdint.h>
@@ -351,20 +355,214 @@ static void lines_client(int port, char **argv)
     result((double)bytes / 1048576.0 / t);
 }
 
+
+/* ---- single-process workloads: one epoll loop over many connections ----
+ * What a C programmer writes for many conversations in one thread, the
+ * baseline of lsock's tasks: non-blocking sockets, level-triggered EPOLLIN
+ * kept registered, EPOLLOUT asked for only when a send would block. */
+
+enum { READING, WRITING };
+
+struct conn {
+    int fd;
+    int client;     /* sends first and counts round trips */
+    int phase;      /* READING or WRITING */
+    size_t done;    /* bytes of the current message received or sent */
+    char *buf;      /* one message */
+};
+
+struct eloop {
+    int ep;
+    size_t size;
+    long count;     /* round trips completed by the clients */
+};
+
+static void set_nonblocking(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) die("fcntl");
+}
+
+static void watch(struct eloop *lp, struct conn *c, int op, uint32_t events)
+{
+    struct epoll_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.events = events;
+    ev.data.ptr = c;
+    if (epoll_ctl(lp->ep, op, c->fd, &ev) < 0) die("epoll_ctl");
+}
+
+/* A connected pair through the listening socket lfd, both ends
+ * non-blocking and TCP_NODELAY. */
+static void connect_pair(int lfd, int port, int *client, int *server)
+{
+    *client = dial(port);
+    *server = accept_one(lfd);
+    nodelay(*client);
+    nodelay(*server);
+    set_nonblocking(*client);
+    set_nonblocking(*server);
+}
+
+static struct conn *new_conn(struct eloop *lp, int fd, int client)
+{
+    struct conn *c = calloc(1, sizeof *c);
+    if (!c || !(c->buf = malloc(lp->size))) die("malloc");
+    c->fd = fd;
+    c->client = client;
+    c->phase = client ? WRITING : READING;
+    memset(c->buf, 'x', lp->size);
+    watch(lp, c, EPOLL_CTL_ADD, EPOLLIN);
+    return c;
+}
+
+/* Sends what is left of the message; when the socket is full, waits for
+ * EPOLLOUT instead of EPOLLIN until it drains. */
+static void pump_out(struct eloop *lp, struct conn *c)
+{
+    while (c->done < lp->size) {
+        ssize_t w = send(c->fd, c->buf + c->done, lp->size - c->done, MSG_NOSIGNAL);
+        if (w < 0 && errno == EAGAIN) {
+            watch(lp, c, EPOLL_CTL_MOD, EPOLLOUT);
+            return;
+        }
+        if (w < 0) die("send");
+        c->done += (size_t)w;
+    }
+    c->phase = READING;
+    c->done = 0;
+}
+
+static void on_event(struct eloop *lp, struct conn *c, uint32_t events)
+{
+    if (c->phase == WRITING) {
+        if (!(events & (EPOLLOUT | EPOLLERR | EPOLLHUP))) return;
+        watch(lp, c, EPOLL_CTL_MOD, EPOLLIN);
+        pump_out(lp, c);
+        return;
+    }
+    ssize_t r = recv(c->fd, c->buf + c->done, lp->size - c->done, 0);
+    if (r < 0 && errno == EAGAIN) return;
+    if (r < 0) die("recv");
+    if (r == 0) { fprintf(stderr, "bench.c: unexpected EOF\n"); exit(1); }
+    c->done += (size_t)r;
+    if (c->done < lp->size) return;
+    if (c->client) lp->count++;
+    c->phase = WRITING;
+    c->done = 0;
+    pump_out(lp, c);
+}
+
+/* Runs the loop for 'seconds'; returns round trips per second. */
+static double run_for(struct eloop *lp, double seconds)
+{
+    struct epoll_event events[256];
+    long start = lp->count;
+    double t0 = now(), t = t0;
+    while (t - t0 < seconds) {
+        int k = epoll_wait(lp->ep, events, 256, 100);
+        if (k < 0 && errno != EINTR) die("epoll_wait");
+        for (int i = 0; i < k; i++) on_event(lp, events[i].data.ptr, events[i].events);
+        t = now();
+    }
+    return (double)(lp->count - start) / (t - t0);
+}
+
+/* The first send of every client: the loop then keeps them going. */
+static void start_pair(struct eloop *lp, int port, int lfd)
+{
+    int cfd, sfd;
+    connect_pair(lfd, port, &cfd, &sfd);
+    new_conn(lp, sfd, 0);
+    pump_out(lp, new_conn(lp, cfd, 1));
+}
+
+static int listener(int *port)
+{
+    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+    struct sockaddr_in a = loopback(0);
+    socklen_t len = sizeof a;
+    if (lfd < 0) die("socket");
+    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(lfd, (struct sockaddr *)&a, sizeof a) < 0 || listen(lfd, 4096) < 0) die("listen");
+    if (getsockname(lfd, (struct sockaddr *)&a, &len) < 0) die("getsockname");
+    *port = ntohs(a.sin_port);
+    return lfd;
+}
+
+static struct eloop new_eloop(size_t size)
+{
+    struct eloop lp = {epoll_create1(EPOLL_CLOEXEC), size, 0};
+    if (lp.ep < 0) die("epoll_create1");
+    return lp;
+}
+
+/* tasks-pingpong: PAIRS SIZE MILLISECONDS */
+static void tasks_pingpong(char **argv)
+{
+    long pairs = arg(argv, 0);
+    struct eloop lp = new_eloop((size_t)arg(argv, 1));
+    int port, lfd = listener(&port);
+    for (long i = 0; i < pairs; i++) start_pair(&lp, port, lfd);
+    result(run_for(&lp, (double)arg(argv, 2) / 1000.0));
+}
+
+/* BENCH_HOLDER PORT N: the program that makes and holds N idle connections
+ * to our listening socket (bench/tools/holder.py; see there why). */
+static FILE *start_holder(int port, long n)
+{
+    const char *holder = getenv("BENCH_HOLDER");
+    char cmd[4096];
+    if (!holder) { fprintf(stderr, "bench.c: BENCH_HOLDER is not set\n"); exit(1); }
+    snprintf(cmd, sizeof cmd, "%s %d %ld", holder, port, n);
+    FILE *h = popen(cmd, "r");
+    if (!h) die("popen");
+    return h;
+}
+
+/* tasks-idle: IDLE SIZE MILLISECONDS -- one active pair, measured first
+ * alone, then with IDLE idle connections (from the holder) registered for
+ * EPOLLIN too. Prints "RESULT rate-with-idle BASE rate-alone". */
+static void tasks_idle(char **argv)
+{
+    long idle = arg(argv, 0);
+    double seconds = (double)arg(argv, 2) / 1000.0;
+    struct eloop lp = new_eloop((size_t)arg(argv, 1));
+    int port, lfd = listener(&port);
+    start_pair(&lp, port, lfd);
+    run_for(&lp, seconds / 4); /* warm-up */
+    double alone = run_for(&lp, seconds);
+    FILE *h = start_holder(port, idle);
+    int *fds = malloc(sizeof *fds * (size_t)idle);
+    for (long i = 0; i < idle; i++) {
+        fds[i] = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fds[i] < 0) die("accept4");
+        new_conn(&lp, fds[i], 0); /* waits for a message that never comes */
+    }
+    double crowded = run_for(&lp, seconds);
+    printf("RESULT %.1f BASE %.1f\n", crowded, alone);
+    fflush(stdout);
+    for (long i = 0; i < idle; i++) shutdown(fds[i], SHUT_WR);
+    pclose(h);
+}
+
 struct workload {
     const char *name;
     void (*server)(char **argv);
     void (*client)(int port, char **argv);
+    void (*single)(char **argv);
 };
 
 static const struct workload workloads[] = {
-    {"pingpong", pingpong_server, pingpong_client},
-    {"bulk", bulk_server, bulk_client},
-    {"udp", udp_server, udp_client},
-    {"connect", connect_server, connect_client},
-    {"select", select_server, many_client},
-    {"poller", poller_server, many_client},
-    {"lines", lines_server, lines_client},
+    {"pingpong", pingpong_server, pingpong_client, NULL},
+    {"bulk", bulk_server, bulk_client, NULL},
+    {"udp", udp_server, udp_client, NULL},
+    {"connect", connect_server, connect_client, NULL},
+    {"select", select_server, many_client, NULL},
+    {"poller", poller_server, many_client, NULL},
+    {"lines", lines_server, lines_client, NULL},
+    {"tasks-pingpong", NULL, NULL, tasks_pingpong},
+    {"tasks-idle", NULL, NULL, tasks_idle},
 };
 
 int main(int argc, char **argv)
@@ -375,8 +573,14 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof workloads / sizeof *workloads; i++) {
         if (strcmp(argv[2], workloads[i].name) != 0) continue;
-        if (strcmp(argv[1], "server") == 0) workloads[i].server(argv + 4);
-        else workloads[i].client((int)arg(argv, 3), argv + 4);
+        if (workloads[i].single) {
+            if (strcmp(argv[1], "single") != 0) break;
+            workloads[i].single(argv + 4);
+        } else if (strcmp(argv[1], "server") == 0) {
+            workloads[i].server(argv + 4);
+        } else {
+            workloads[i].client((int)arg(argv, 3), argv + 4);
+        }
         return 0;
     }
     fprintf(stderr, "bench.c: unknown workload %s\n", argv[2]);

@@ -2,6 +2,8 @@
 --
 --   lua5.4 bench.lua server WORKLOAD 0    PARAMS...   prints "PORT n", serves
 --   lua5.4 bench.lua client WORKLOAD PORT PARAMS...   prints "RESULT rate"
+--   lua5.4 bench.lua single WORKLOAD 0    PARAMS...   tasks-*: one process,
+--                                                    one lsock.loop()
 --   (prints "NA" when the lsock feature a workload needs does not exist yet)
 --
 -- Same protocol as bench/c/bench.c; see bench/README.md. lsock has no clock,
@@ -28,12 +30,18 @@ local function check(ok, err, ...)
   return ok, err, ...
 end
 
-local function bound(kind)
+-- A socket bound to 127.0.0.1:0 (listening, for TCP), and its port.
+local function listener(kind)
   local s = check(lsock.socket(lsock.AF_INET, kind or lsock.SOCK_STREAM))
   check(s:setsockopt(lsock.SOL_SOCKET, lsock.SO_REUSEADDR, 1))
   check(s:bind(HOST, 0))
   if not kind then check(s:listen(4096)) end
   local _, port = s:getsockname()
+  return s, port
+end
+
+local function bound(kind)
+  local s, port = listener(kind)
   io.stdout:write("PORT ", port, "\n")
   io.stdout:flush()
   return s
@@ -248,11 +256,175 @@ function client.lines(port, count, len)
   result(bytes / 1048576 / t)
 end
 
+
+------------------------------------------------------------------ tasks
+-- Single-process workloads: one lsock.loop(), a task per conversation,
+-- every call in plain blocking style (inside a task it suspends only that
+-- task). The stop signal comes from a task sleeping in lsock.sleep.
+local single = {}
+
+local function need_loop()
+  if not lsock.loop then na() end
+end
+
+local tclock = lsock.monotonic or clock
+
+-- Server side of one connection: echo until the peer closes.
+local function echo_task(c, size)
+  while echo(c, size) do end
+  c:close()
+end
+
+-- n connected pairs through lsn, made by tasks: one accepting (and
+-- spawning an echo task per connection), n connecting. Returns the n
+-- client sockets once every connection is made and accepted.
+local function open_pairs(loop, lsn, port, n, size)
+  local clients, accepted = {}, 0
+  loop:spawn(function()
+    for _ = 1, n do
+      local c = check(lsn:accept())
+      nodelay(c)
+      loop:spawn(echo_task, c, size)
+      accepted = accepted + 1
+    end
+  end)
+  local function connector()
+    local s = check(lsock.socket())
+    check(s:connect(HOST, port))
+    nodelay(s)
+    clients[#clients + 1] = s
+  end
+  for _ = 1, n do loop:spawn(connector) end
+  local give_up = tclock() + 30
+  while accepted < n or #clients < n do
+    loop:step(1)
+    if tclock() > give_up then error("open_pairs: connections not made in 30 s") end
+  end
+  return clients
+end
+
+-- One client task per socket of 'clients', sending size-byte messages and
+-- waiting for each echo, for 'seconds'. Returns round trips per second
+-- (the sum over the clients); the sockets stay open.
+local function pingpong_tasks(loop, clients, size, seconds)
+  local msg = string.rep("x", size)
+  local st = { stop = false, count = 0, running = #clients }
+  local function body(s)
+    while not st.stop do
+      check(s:sendall(msg))
+      if #recv_exact(s, size) ~= size then error("short reply") end
+      if not st.stop then st.count = st.count + 1 end
+    end
+  end
+  -- a failing client must end the run with its error, not hang it
+  local function run_client(s)
+    local ok, err = pcall(body, s)
+    if not ok then st.err = err end
+    st.running = st.running - 1
+  end
+  for i = 1, #clients do loop:spawn(run_client, clients[i]) end
+  local t0, t1
+  loop:spawn(function()
+    t0 = tclock()
+    lsock.sleep(seconds)
+    t1 = tclock()
+    st.stop = true
+  end)
+  local give_up = tclock() + seconds + 30
+  while st.running > 0 or not t1 do
+    loop:step(1)
+    if st.err then error(st.err, 0) end
+    if tclock() > give_up then error("pingpong_tasks: clients still running 30 s after the stop") end
+  end
+  return st.count / (t1 - t0)
+end
+
+local function close_all(socks)
+  for i = 1, #socks do socks[i]:close() end
+end
+
+-- tasks-pingpong: PAIRS SIZE MILLISECONDS
+single["tasks-pingpong"] = function(pairs, size, ms)
+  need_loop()
+  local loop = lsock.loop()
+  local lsn, port = listener()
+  local clients = open_pairs(loop, lsn, port, pairs, size)
+  result(pingpong_tasks(loop, clients, size, ms / 1000))
+  close_all(clients) -- the echo tasks see end of stream and finish
+  lsn:close()
+  loop:run()
+end
+
+-- bench/tools/holder.py (BENCH_HOLDER is its command line): another process
+-- that makes n idle connections to port and holds them until the first one
+-- reaches end of stream.
+local function start_holder(port, n)
+  local cmd = assert(os.getenv("BENCH_HOLDER"), "BENCH_HOLDER is not set")
+  return assert(io.popen(cmd .. " " .. port .. " " .. n, "r"))
+end
+
+-- An idle task: waits in recv on a connection where nothing comes, until
+-- the holder goes away.
+local function idle_task(c)
+  local data = check(c:recv(64))
+  if data ~= "" then error("idle connection received data") end
+  c:close()
+end
+
+-- n idle tasks, one per connection the holder makes; returns the sockets
+-- and the holder once every task waits in recv.
+local function idle_tasks(loop, lsn, port, n)
+  local holder, conns = start_holder(port, n), {}
+  loop:spawn(function()
+    for i = 1, n do
+      conns[i] = check(lsn:accept())
+      loop:spawn(idle_task, conns[i])
+    end
+  end)
+  local give_up = tclock() + 60
+  while #conns < n do
+    loop:step(1)
+    if tclock() > give_up then error("idle_tasks: holder connections not accepted in 60 s") end
+  end
+  loop:step(0) -- the last tasks spawned start, and wait in recv
+  return conns, holder
+end
+
+-- Ends the idle tasks: shutting our side makes the holder exit, closing its
+-- ends, so every idle recv returns "".
+local function end_idle(conns)
+  for i = 1, #conns do conns[i]:shutdown(lsock.SHUT_WR) end
+end
+
+-- tasks-idle: IDLE SIZE MILLISECONDS -- one active pair alone, then with
+-- IDLE tasks waiting in recv on idle connections, in the same loop.
+single["tasks-idle"] = function(idle, size, ms)
+  need_loop()
+  local seconds = ms / 1000
+  local loop = lsock.loop()
+  local lsn, port = listener()
+  local clients = open_pairs(loop, lsn, port, 1, size)
+  pingpong_tasks(loop, clients, size, seconds / 4) -- warm-up
+  local alone = pingpong_tasks(loop, clients, size, seconds)
+  local conns, holder = idle_tasks(loop, lsn, port, idle)
+  if loop:count() ~= idle + 1 then
+    error(("expected %d waiting tasks, the loop has %d"):format(idle + 1, loop:count()))
+  end
+  local crowded = pingpong_tasks(loop, clients, size, seconds)
+  io.stdout:write(string.format("RESULT %.1f BASE %.1f\n", crowded, alone))
+  io.stdout:flush()
+  end_idle(conns)
+  close_all(clients)
+  lsn:close()
+  loop:run()
+  holder:close()
+end
+
 local role, workload = arg[1], arg[2]
-local fn = (role == "server" and server or client)[workload]
+local fn = ({ server = server, client = client, single = single })[role][workload]
 local params = {}
 for i = 4, #arg do params[#params + 1] = math.tointeger(tonumber(arg[i])) end
-if role == "server" then
+if role ~= "client" then
   fn(table.unpack(params))
 else
   fn(math.tointeger(tonumber(arg[3])), table.unpack(params))

@@ -2,10 +2,15 @@
 
     python3 bench.py server WORKLOAD 0    PARAMS...   prints "PORT n", serves
     python3 bench.py client WORKLOAD PORT PARAMS...   prints "RESULT rate"
+    python3 bench.py single WORKLOAD 0    PARAMS...   tasks-*: one asyncio
+                                                      process, "RESULT rate"
 
 Same protocol as bench/c/bench.c; see bench/README.md.
 """
+import asyncio
+import os
 import select
+import subprocess
 import selectors
 import socket
 import sys
@@ -240,10 +245,128 @@ CLIENTS = {
 }
 
 
+# ---- single-process workloads: asyncio streams, one task per conversation.
+# asyncio sets TCP_NODELAY on its TCP transports itself.
+
+async def echo_stream(reader, writer, size):
+    """Echoes size-byte messages until the peer closes."""
+    try:
+        while True:
+            data = await reader.readexactly(size)
+            writer.write(data)
+            await writer.drain()
+    except asyncio.IncompleteReadError:
+        pass
+    writer.close()
+
+
+class Pingpong:
+    """Client tasks sending size-byte messages and awaiting the echo until
+    stop is set; count is the round trips they completed before it."""
+
+    def __init__(self, size):
+        self.msg = b"x" * size
+        self.stop = False
+        self.count = 0
+
+    async def client(self, reader, writer):
+        msg, size = self.msg, len(self.msg)
+        while not self.stop:
+            writer.write(msg)
+            await writer.drain()
+            await reader.readexactly(size)
+            if not self.stop:
+                self.count += 1
+
+    async def measure(self, conns, seconds):
+        """Round trips/s of client tasks over conns for seconds; the
+        connections stay open."""
+        self.stop, self.count = False, 0
+        tasks = [asyncio.create_task(self.client(r, w)) for r, w in conns]
+        t0 = time.perf_counter()
+        await asyncio.sleep(seconds)
+        self.stop = True
+        rate = self.count / (time.perf_counter() - t0)
+        await asyncio.gather(*tasks)
+        return rate
+
+
+async def serve(size):
+    server = await asyncio.start_server(lambda r, w: echo_stream(r, w, size),
+                                        HOST, 0, backlog=4096)
+    return server, server.sockets[0].getsockname()[1]
+
+
+async def close_all(conns):
+    for _, w in conns:
+        w.close()
+    for _, w in conns:
+        await w.wait_closed()
+
+
+# tasks-pingpong: PAIRS SIZE MILLISECONDS
+async def tasks_pingpong(pairs, size, ms):
+    server, port = await serve(size)
+    conns = [await asyncio.open_connection(HOST, port) for _ in range(pairs)]
+    pp = Pingpong(size)
+    result(await pp.measure(conns, ms / 1000))
+    await close_all(conns)
+    server.close()
+    await server.wait_closed()
+
+
+def start_holder(port, n):
+    """bench/tools/holder.py: n idle connections to port, held by another
+    process (BENCH_HOLDER is its command line)."""
+    return subprocess.Popen(os.environ["BENCH_HOLDER"].split() + [str(port), str(n)],
+                            stdout=subprocess.DEVNULL)
+
+
+# tasks-idle: IDLE SIZE MILLISECONDS -- one active pair alone, then with
+# IDLE tasks each waiting in reader.read() on an idle connection.
+async def tasks_idle(idle, size, ms):
+    seconds = ms / 1000
+    idle_tasks = []
+    arrived = asyncio.Event()
+
+    async def on_connect(reader, writer):
+        if not active:
+            active.append(1)
+            await echo_stream(reader, writer, size)
+            return
+        idle_tasks.append(writer)
+        if len(idle_tasks) == idle:
+            arrived.set()
+        await reader.read(64)  # the holder never sends: waits until the end
+        writer.close()
+
+    active = []
+    server = await asyncio.start_server(on_connect, HOST, 0, backlog=4096)
+    port = server.sockets[0].getsockname()[1]
+    conns = [await asyncio.open_connection(HOST, port)]
+    pp = Pingpong(size)
+    await pp.measure(conns, seconds / 4)  # warm-up
+    alone = await pp.measure(conns, seconds)
+    holder = start_holder(port, idle)
+    await arrived.wait()
+    crowded = await pp.measure(conns, seconds)
+    print("RESULT %.1f BASE %.1f" % (crowded, alone), flush=True)
+    for w in idle_tasks:
+        w.transport.get_extra_info("socket").shutdown(socket.SHUT_WR)
+    await close_all(conns)
+    server.close()
+    await asyncio.to_thread(holder.wait)
+
+
+SINGLES = {"tasks-pingpong": tasks_pingpong, "tasks-idle": tasks_idle}
+
+
 def main(argv):
     role, workload, port = argv[1], argv[2], int(argv[3])
     params = [int(a) for a in argv[4:]]
-    if role == "server":
+    if role == "single":
+        asyncio.run(SINGLES[workload](*params))
+    elif role == "server":
         SERVERS[workload](*params)
     else:
         CLIENTS[workload](port, *params)
