@@ -35,6 +35,14 @@ const int lsock_sys_dontwait = MSG_DONTWAIT;
 const int lsock_sys_dontwait = 0;
 #endif
 
+/* ----------------------------------------------------------------- start */
+
+int lsock_sys_start(void) {
+  return 0; /* the sockets of POSIX need no starting */
+}
+
+void lsock_sys_stop(void) {}
+
 /* ------------------------------------------------------------ descriptors */
 
 int lsock_sys_setnonblocking(sys_fd fd, int on) {
