@@ -44,12 +44,14 @@ typedef WSAPOLLFD sys_pollfd;
 /* The error numbers, as CPython defines them on Windows: the socket errors
    are the WSAE* codes themselves (lsock.ECONNREFUSED == WSAECONNREFUSED ==
    10061, what WSAGetLastError says), and the C library's own numbers stay
-   for the rest (EINVAL 22, EBADF 9, ENOMEM 12, EAGAIN 11). The C runtime's
-   "POSIX supplement" values (100-140) are replaced, so that no error has
-   two numbers. sys_win32.c turns WSAEINVAL, WSAEBADF and the other WSA
-   twins of C library errors into those. */
+   for the rest (EINVAL 22, EBADF 9, ENOMEM 12, EAGAIN 11, EPIPE 32). The C
+   runtime's "POSIX supplement" values (100-140) are replaced, so that no
+   error has two numbers. sys_win32.c turns WSAEINVAL, WSAEBADF and the
+   other WSA twins of C library errors into those, and two more as POSIX
+   code expects them: WSAEWOULDBLOCK is EAGAIN (EWOULDBLOCK == EAGAIN, as
+   on Linux), WSAESHUTDOWN from a send is EPIPE. */
 #undef EWOULDBLOCK
-#define EWOULDBLOCK WSAEWOULDBLOCK
+#define EWOULDBLOCK EAGAIN
 #undef EINPROGRESS
 #define EINPROGRESS WSAEINPROGRESS
 #undef EALREADY

@@ -38,6 +38,10 @@ static int aux_errnum(int w) {
     case WSAEMFILE: return EMFILE;
     case WSAENAMETOOLONG: return ENAMETOOLONG;
     case WSA_NOT_ENOUGH_MEMORY: return ENOMEM;
+    /* as on POSIX, where "would block" has one number (EAGAIN), and a
+       send on a socket shut for writing fails with EPIPE */
+    case WSAEWOULDBLOCK: return EAGAIN;
+    case WSAESHUTDOWN: return EPIPE;
     default: return w;
   }
 }
@@ -92,14 +96,15 @@ int lsock_sys_adopt(sys_fd fd, int nonblocking) {
 }
 
 /* A socket made as WSASocket makes it, from a protocol description
-   (a dup) or from family, type and protocol. */
+   (a dup) or from family, type and protocol; in the mode asked, or (-1)
+   the one it has: a duplicate shares its original's, as POSIX's dup. */
 static int aux_wsasocket(int family, int type, int proto, WSAPROTOCOL_INFOW *info, int nonblocking,
                          sys_fd *fd) {
   SOCKET s = WSASocketW(family, type, proto, info, 0,
                         WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
   int err;
   if (s == INVALID_SOCKET) return aux_err();
-  if ((err = lsock_sys_setnonblocking(s, nonblocking)) != 0) {
+  if (nonblocking >= 0 && (err = lsock_sys_setnonblocking(s, nonblocking)) != 0) {
     closesocket(s);
     return err;
   }
@@ -172,7 +177,7 @@ int lsock_sys_dup(sys_fd fd, sys_fd *copy) {
   u_long avail;
   int err;
   if (WSADuplicateSocketW(fd, GetCurrentProcessId(), &info) == SOCKET_ERROR) return aux_err();
-  if ((err = aux_wsasocket(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0,
+  if ((err = aux_wsasocket(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, -1,
                            copy)) != 0)
     return err;
   /* the copy must be usable at once: an invalid duplicate says so here */
@@ -223,7 +228,7 @@ int lsock_sys_connect(sys_fd fd, const lsock_Addr *a) {
   if (connect(fd, &a->u.sa, a->len) != SOCKET_ERROR) return 0;
   /* Windows says "would block" where POSIX says "in progress" */
   err = aux_err();
-  return err == EWOULDBLOCK ? EINPROGRESS : err;
+  return err == EAGAIN ? EINPROGRESS : err;
 }
 
 int lsock_sys_connecterror(sys_fd fd, int *err) {
@@ -271,10 +276,12 @@ int lsock_sys_recv(sys_fd fd, void *buf, size_t len, int flags, lsock_Addr *from
   }
   if (r == SOCKET_ERROR) {
     int err = aux_err();
-    /* a datagram longer than the buffer: Windows fills it and says so;
-       POSIX gives what fits, which is what lsock promises */
-    if (err != EMSGSIZE) return err;
-    r = l;
+    /* after shutdown(SHUT_RD) POSIX reads the end of the stream; a
+       datagram longer than the buffer: Windows fills it and says so, POSIX
+       gives what fits, which is what lsock promises */
+    if (err == EPIPE) r = 0;
+    else if (err != EMSGSIZE) return err;
+    else r = l;
   }
   *n = (size_t)r;
   return 0;
@@ -310,6 +317,24 @@ int lsock_sys_pending(sys_fd fd, size_t *n) {
 
 /* --------------------------------------------------------------- waiting */
 
+/* After a WSAPoll that refused the set for a socket that is not open:
+   each such entry gets POLLNVAL, as poll() reports it, and the others
+   nothing this round. Returns how many. */
+static int aux_pollnval(sys_pollfd *fds, size_t n) {
+  size_t i;
+  int bad = 0;
+  for (i = 0; i < n; i++) {
+    int type;
+    size_t len = sizeof type;
+    fds[i].revents = 0;
+    if (lsock_sys_getsockopt(fds[i].fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0) {
+      fds[i].revents = POLLNVAL;
+      bad++;
+    }
+  }
+  return bad;
+}
+
 int lsock_sys_poll(sys_pollfd *fds, size_t n, int ms, int *nready) {
   size_t i;
   int r;
@@ -324,12 +349,23 @@ int lsock_sys_poll(sys_pollfd *fds, size_t n, int ms, int *nready) {
   for (i = 0; i < n; i++)
     if (fds[i].events & POLLPRI) fds[i].events = (short)((fds[i].events & ~POLLPRI) | POLLRDBAND);
   r = WSAPoll(fds, (ULONG)n, ms);
-  if (r == SOCKET_ERROR) return aux_err();
-  for (i = 0; i < n; i++)
-    if ((fds[i].events & POLLRDBAND) && !(fds[i].events & POLLRDNORM)) {
-      fds[i].events = (short)((fds[i].events & ~POLLRDBAND) | POLLPRI);
-      if (fds[i].revents & POLLRDBAND) fds[i].revents |= POLLPRI;
+  if (r == SOCKET_ERROR) {
+    int err = aux_err();
+    if (err != ENOTSOCK || (r = aux_pollnval(fds, n)) == 0) return err;
+  }
+  /* the events as the caller asked for them: POLLIN is two bits on
+     Windows (normal and priority data), and either one reports it whole */
+  for (i = 0; i < n; i++) {
+    short ev = fds[i].events, rev = fds[i].revents;
+    if ((ev & POLLRDBAND) && !(ev & POLLRDNORM)) {
+      ev = (short)((ev & ~POLLRDBAND) | POLLPRI);
+      if (rev & POLLRDBAND) rev = (short)((rev & ~POLLRDBAND) | POLLPRI);
+    } else if (rev & (POLLRDNORM | POLLRDBAND)) {
+      rev |= POLLIN;
     }
+    fds[i].events = ev;
+    fds[i].revents = rev;
+  }
   *nready = r;
   return 0;
 }
@@ -355,7 +391,13 @@ int lsock_sys_sleep(double seconds) {
 int lsock_sys_getaddrinfo(const char *host, const char *service, const struct addrinfo *hints,
                           struct addrinfo **res, int *syserr) {
   int code = getaddrinfo(host, service, hints, res);
+  struct addrinfo *ai;
   *syserr = code ? aux_err() : 0;
+  /* Windows may leave the protocol 0 where POSIX systems name it */
+  for (ai = code ? NULL : *res; ai != NULL; ai = ai->ai_next)
+    if (ai->ai_protocol == 0 && (ai->ai_family == AF_INET || ai->ai_family == AF_INET6))
+      ai->ai_protocol = ai->ai_socktype == SOCK_STREAM ? IPPROTO_TCP
+                        : ai->ai_socktype == SOCK_DGRAM ? IPPROTO_UDP : 0;
   return code;
 }
 
@@ -406,7 +448,6 @@ static const struct {
   int err;
   const char *text;
 } wsa_texts[] = {
-  {EWOULDBLOCK, "Resource temporarily unavailable"},
   {EINPROGRESS, "Operation now in progress"},
   {EALREADY, "Operation already in progress"},
   {ENOTSOCK, "Socket operation on non-socket"},
