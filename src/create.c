@@ -198,7 +198,8 @@ static int c_create_server(lua_State *L) {
   else luaL_checktype(L, 1, LUA_TTABLE);
   if (lsock_sock_create(L, family, SOCK_STREAM, 0) != 1) return 3;
   s = (lsock_Socket *)lua_touserdata(L, -1);
-  err = family == AF_UNIX || !SYS_SERVER_REUSEADDR ? 0 : aux_setint(s->fd, SOL_SOCKET, SO_REUSEADDR, 1);
+  err = family == AF_UNIX || !lsock_sys_serverreuse ? 0
+                                                    : aux_setint(s->fd, SOL_SOCKET, SO_REUSEADDR, 1);
 #if defined(SO_REUSEPORT)
   if (!err && reuse_port) err = aux_setint(s->fd, SOL_SOCKET, SO_REUSEPORT, 1);
 #endif

@@ -27,7 +27,6 @@ static int aux_stop(lua_State *L) {
    its own when collected. */
 static void aux_start(lua_State *L) {
   unsigned char *started = (unsigned char *)lua_newuserdata(L, 1);
-  char buf[256];
   int err;
   *started = 0;
   lua_newtable(L);
@@ -35,9 +34,11 @@ static void aux_start(lua_State *L) {
   lua_setfield(L, -2, "__gc");
   lua_setmetatable(L, -2);
   lua_setfield(L, LUA_REGISTRYINDEX, SYSTEM_KEY);
-  if ((err = lsock_sys_start()) != 0)
+  if ((err = lsock_sys_start()) != 0) {
+    char buf[256];
     luaL_error(L, "lsock: the system's sockets cannot start: %s",
                lsock_sys_strerror(err, buf, sizeof buf));
+  }
   *started = 1;
 }
 

@@ -108,10 +108,6 @@ typedef WSAPOLLFD sys_pollfd;
 /* The family socketpair() makes by default: Windows has no socketpair,
    and lsock's (sys_win32.c) joins two loopback TCP sockets, as CPython's. */
 #define SYS_PAIRFAMILY AF_INET
-/* Whether create_server sets SO_REUSEADDR: on Windows it would let another
-   socket bind the same port while this one listens (CPython leaves it off
-   there too). */
-#define SYS_SERVER_REUSEADDR 0
 #else
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -128,8 +124,6 @@ typedef int sys_fd;
 typedef struct pollfd sys_pollfd;
 /* The family socketpair() makes by default. */
 #define SYS_PAIRFAMILY AF_UNIX
-/* Whether create_server sets SO_REUSEADDR (a restart may bind at once). */
-#define SYS_SERVER_REUSEADDR 1
 #endif
 
 /* Room for an address of any family lsock speaks, and its length. */
@@ -146,6 +140,10 @@ typedef struct lsock_Addr {
 
 /* Flags OR-ed into every send: MSG_NOSIGNAL where the system has it. */
 extern const int lsock_sys_sendflags;
+/* Whether create_server sets SO_REUSEADDR, so that a restarted server
+   binds at once: 1 on POSIX; 0 on Windows, where it would let another
+   socket bind the same port while this one listens (CPython's choice). */
+extern const int lsock_sys_serverreuse;
 /* The flag that makes one receive or send never block (MSG_DONTWAIT), or
    0 where the system has none; see lsock_sys_recv. */
 extern const int lsock_sys_dontwait;

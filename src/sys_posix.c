@@ -35,6 +35,8 @@ const int lsock_sys_dontwait = MSG_DONTWAIT;
 const int lsock_sys_dontwait = 0;
 #endif
 
+const int lsock_sys_serverreuse = 1;
+
 /* ----------------------------------------------------------------- start */
 
 int lsock_sys_start(void) {

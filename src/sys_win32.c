@@ -23,6 +23,7 @@
 
 const int lsock_sys_sendflags = 0;
 const int lsock_sys_dontwait = 0;
+const int lsock_sys_serverreuse = 0;
 
 /* The error number of a Winsock code: the C library's own number for the
    few that have one (WSAEINVAL is EINVAL), the WSAE* code itself for the

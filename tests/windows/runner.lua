@@ -46,7 +46,6 @@ local function newblock(name, parent)
 end
 
 local root, current
-local PENDING = setmetatable({}, { __tostring = function() return "pending" end })
 
 local function fullname(block, name)
   local parts = { name }
