@@ -15,13 +15,16 @@ local function pair(timeout)
 end
 
 -- What the peer has received so far, without waiting ("" when nothing).
+-- (Windows has no MSG_DONTWAIT: there the socket is non-blocking meanwhile.)
 local function received(s)
-  local parts = {}
+  local parts, timeout = {}, s:gettimeout()
+  if not MSG_DONTWAIT then s:settimeout(0) end
   while true do
     local d = s:recv(1048576, MSG_DONTWAIT)
     if not d or d == "" then break end
     parts[#parts + 1] = d
   end
+  s:settimeout(timeout)
   return table.concat(parts)
 end
 

@@ -211,7 +211,7 @@ static void aux_pushhost(lua_State *L, const struct sockaddr *sa) {
 
 static void aux_pushpath(lua_State *L, const struct sockaddr_un *un, socklen_t len) {
   size_t n, off = offsetof(struct sockaddr_un, sun_path);
-  if (len <= off) {
+  if ((size_t)len <= off) {
     lua_pushliteral(L, ""); /* unnamed */
     return;
   }
@@ -273,7 +273,7 @@ void lsock_addr_addtext(luaL_Buffer *b, const lsock_Addr *a) {
   if (sa->sa_family == AF_UNIX) {
     const struct sockaddr_un *un = (const struct sockaddr_un *)(const void *)sa;
     size_t off = offsetof(struct sockaddr_un, sun_path), n;
-    if (len <= off) return;
+    if ((size_t)len <= off) return;
     n = (size_t)len - off;
     if (un->sun_path[0] == '\0') {
       luaL_addchar(b, '@'); /* abstract names are shown as Linux tools show them */

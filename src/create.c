@@ -23,7 +23,7 @@ static int c_socket(lua_State *L) {
 }
 
 static int c_socketpair(lua_State *L) {
-  int family = lsock_addr_checkfamily(L, 1, AF_UNIX);
+  int family = lsock_addr_checkfamily(L, 1, SYS_PAIRFAMILY);
   int type = aux_checktype(L, 2, SOCK_STREAM);
   int proto = lsock_opt_int(L, 3, 0);
   double timeout = lsock_sock_defaulttimeout(L);
@@ -258,7 +258,8 @@ static int c_create_server(lua_State *L) {
   else luaL_checktype(L, 1, LUA_TTABLE);
   if (lsock_sock_create(L, family, SOCK_STREAM, 0) != 1) return 3;
   s = (lsock_Socket *)lua_touserdata(L, -1);
-  err = family == AF_UNIX ? 0 : aux_setint(s->fd, SOL_SOCKET, SO_REUSEADDR, 1);
+  err = family == AF_UNIX || !lsock_sys_serverreuse ? 0
+                                                    : aux_setint(s->fd, SOL_SOCKET, SO_REUSEADDR, 1);
 #if defined(SO_REUSEPORT)
   if (!err && reuse_port) err = aux_setint(s->fd, SOL_SOCKET, SO_REUSEPORT, 1);
 #endif

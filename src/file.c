@@ -635,10 +635,11 @@ static int f_close(lua_State *L) {
 }
 
 /* __gc: a finalizer must not block, so the last flush only sends what the
-   kernel takes at once. */
+   kernel takes at once (where the system has a flag for it: on Windows
+   only a socket in timeout mode, non-blocking underneath, cannot block). */
 static int f_gc(lua_State *L) {
   lsock_File *f = aux_tofile(L);
-  if (f->s != NULL) aux_close(L, f, MSG_DONTWAIT, NULL);
+  if (f->s != NULL) aux_close(L, f, lsock_sys_dontwait, NULL);
   return 0;
 }
 

@@ -298,7 +298,7 @@ static int p_unregister(lua_State *L) {
   sys_fd fd;
   lua_settop(L, 2);
   aux_pushtable(L, UV_OBJS);   /* 3 */
-  fd = (s != NULL && s->closed) ? aux_findobj(L, 2, 3) : aux_getfd(L, p, 2, &held);
+  fd = (s != NULL && s->closed) ? (sys_fd)aux_findobj(L, 2, 3) : aux_getfd(L, p, 2, &held);
   aux_pushtable(L, UV_DATA);   /* 4 */
   aux_pushtable(L, UV_HELD);   /* 5 */
   lua_rawgeti(L, 3, (int)fd);

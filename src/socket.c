@@ -249,7 +249,7 @@ static int aux_settimeout(lua_State *L, lsock_Socket *s, double timeout) {
 }
 
 double lsock_sock_deadline(lua_State *L, const lsock_Socket *s, int flags) {
-  if (s->timeout == 0 || (flags & MSG_DONTWAIT)) return LSOCK_NOWAIT;
+  if (s->timeout == 0 || (flags & lsock_sys_dontwait)) return LSOCK_NOWAIT;
   if (s->timeout > 0) return lsock_wait_deadline(s->timeout);
   /* blocking: the kernel waits, unless the running coroutine's waits are
      handed off (a task): then the call never blocks, and waits forever */
@@ -558,7 +558,7 @@ static void aux_addname(lua_State *L, luaL_Buffer *b, const char *name, int valu
 static void aux_addaddr(luaL_Buffer *b, sys_fd fd, int peer) {
   lsock_Addr a;
   if (lsock_sys_getname(fd, peer, &a) != 0 ||
-      (a.u.sa.sa_family == AF_UNIX && a.len <= offsetof(struct sockaddr_un, sun_path)))
+      (a.u.sa.sa_family == AF_UNIX && (size_t)a.len <= offsetof(struct sockaddr_un, sun_path)))
     return;
   luaL_addstring(b, peer ? ", raddr=" : ", laddr=");
   lsock_addr_addtext(b, &a);

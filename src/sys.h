@@ -1,14 +1,15 @@
 /*
 ** sys.h — the platform, behind one neutral interface. This header and the
-** platform file that implements it (sys_posix.c; a sys_win32.c would stand
-** beside it) are the only places that know which system lsock runs on:
+** platform file that implements it (sys_posix.c, or sys_win32.c on
+** Windows) are the only places that know which system lsock runs on:
 ** they include the system's socket headers, make descriptors close-on-exec
 ** and non-blocking at birth, keep writes from raising SIGPIPE, and turn
 ** the system's error reporting into plain numbers. Above this line no file
 ** includes a platform header or reads errno.
 **
 ** Every function returns 0 or an error number equal to one of the lsock.E*
-** constants (errno's values on POSIX), never -1, and never touches Lua.
+** constants (errno's values on POSIX; on Windows, see below), never -1,
+** and never touches Lua.
 ** The poller's kernel backends (poller_*.c) are platform files too.
 */
 #ifndef LSOCK_SYS_H
@@ -18,7 +19,95 @@
 #include <errno.h>
 
 #if defined(_WIN32)
-#error "the Windows platform file (sys_win32.c) is not written yet"
+/* Winsock 2 as Windows Vista and later have it (WSAPoll, inet_pton). */
+#if !defined(_WIN32_WINNT) || _WIN32_WINNT < 0x0600
+#undef _WIN32_WINNT
+#define _WIN32_WINNT 0x0600
+#endif
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <afunix.h>
+
+/* A descriptor: a SOCKET, which is what fileno() gives on Windows. */
+typedef SOCKET sys_fd;
+#define SYS_NOFD INVALID_SOCKET
+typedef WSAPOLLFD sys_pollfd;
+
+/* shutdown's directions under their POSIX names, which lsock exports. */
+#define SHUT_RD SD_RECEIVE
+#define SHUT_WR SD_SEND
+#define SHUT_RDWR SD_BOTH
+
+/* The error numbers, as CPython defines them on Windows: the socket errors
+   are the WSAE* codes themselves (lsock.ECONNREFUSED == WSAECONNREFUSED ==
+   10061, what WSAGetLastError says), and the C library's own numbers stay
+   for the rest (EINVAL 22, EBADF 9, ENOMEM 12, EAGAIN 11, EPIPE 32). The C
+   runtime's "POSIX supplement" values (100-140) are replaced, so that no
+   error has two numbers. sys_win32.c turns WSAEINVAL, WSAEBADF and the
+   other WSA twins of C library errors into those, and two more as POSIX
+   code expects them: WSAEWOULDBLOCK is EAGAIN (EWOULDBLOCK == EAGAIN, as
+   on Linux), WSAESHUTDOWN from a send is EPIPE. */
+#undef EWOULDBLOCK
+#define EWOULDBLOCK EAGAIN
+#undef EINPROGRESS
+#define EINPROGRESS WSAEINPROGRESS
+#undef EALREADY
+#define EALREADY WSAEALREADY
+#undef ENOTSOCK
+#define ENOTSOCK WSAENOTSOCK
+#undef EDESTADDRREQ
+#define EDESTADDRREQ WSAEDESTADDRREQ
+#undef EMSGSIZE
+#define EMSGSIZE WSAEMSGSIZE
+#undef EPROTOTYPE
+#define EPROTOTYPE WSAEPROTOTYPE
+#undef ENOPROTOOPT
+#define ENOPROTOOPT WSAENOPROTOOPT
+#undef EPROTONOSUPPORT
+#define EPROTONOSUPPORT WSAEPROTONOSUPPORT
+#undef EOPNOTSUPP
+#define EOPNOTSUPP WSAEOPNOTSUPP
+#undef EAFNOSUPPORT
+#define EAFNOSUPPORT WSAEAFNOSUPPORT
+#undef EADDRINUSE
+#define EADDRINUSE WSAEADDRINUSE
+#undef EADDRNOTAVAIL
+#define EADDRNOTAVAIL WSAEADDRNOTAVAIL
+#undef ENETDOWN
+#define ENETDOWN WSAENETDOWN
+#undef ENETUNREACH
+#define ENETUNREACH WSAENETUNREACH
+#undef ENETRESET
+#define ENETRESET WSAENETRESET
+#undef ECONNABORTED
+#define ECONNABORTED WSAECONNABORTED
+#undef ECONNRESET
+#define ECONNRESET WSAECONNRESET
+#undef ENOBUFS
+#define ENOBUFS WSAENOBUFS
+#undef EISCONN
+#define EISCONN WSAEISCONN
+#undef ENOTCONN
+#define ENOTCONN WSAENOTCONN
+#undef ESHUTDOWN
+#define ESHUTDOWN WSAESHUTDOWN
+#undef ETIMEDOUT
+#define ETIMEDOUT WSAETIMEDOUT
+#undef ECONNREFUSED
+#define ECONNREFUSED WSAECONNREFUSED
+#undef ELOOP
+#define ELOOP WSAELOOP
+#undef EHOSTDOWN
+#define EHOSTDOWN WSAEHOSTDOWN
+#undef EHOSTUNREACH
+#define EHOSTUNREACH WSAEHOSTUNREACH
+
+/* The family socketpair() makes by default: Windows has no socketpair,
+   and lsock's (sys_win32.c) joins two loopback TCP sockets, as CPython's. */
+#define SYS_PAIRFAMILY AF_INET
 #else
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -33,6 +122,8 @@ typedef int sys_fd;
 #define SYS_NOFD (-1)
 /* What poll() takes, whatever the system calls it. */
 typedef struct pollfd sys_pollfd;
+/* The family socketpair() makes by default. */
+#define SYS_PAIRFAMILY AF_UNIX
 #endif
 
 /* Room for an address of any family lsock speaks, and its length. */
@@ -49,9 +140,21 @@ typedef struct lsock_Addr {
 
 /* Flags OR-ed into every send: MSG_NOSIGNAL where the system has it. */
 extern const int lsock_sys_sendflags;
+/* Whether create_server sets SO_REUSEADDR, so that a restarted server
+   binds at once: 1 on POSIX; 0 on Windows, where it would let another
+   socket bind the same port while this one listens (CPython's choice). */
+extern const int lsock_sys_serverreuse;
 /* The flag that makes one receive or send never block (MSG_DONTWAIT), or
    0 where the system has none; see lsock_sys_recv. */
 extern const int lsock_sys_dontwait;
+
+/* ----------------------------------------------------------------- start */
+
+/* Makes the system's sockets usable in this process, once per opening of
+   the module (Winsock counts them); lsock_sys_stop undoes one. 0 or an
+   error number; nothing to do on POSIX. */
+int lsock_sys_start(void);
+void lsock_sys_stop(void);
 
 /* ------------------------------------------------------------ descriptors */
 

@@ -43,6 +43,16 @@ const int lsock_sys_dontwait = MSG_DONTWAIT;
 const int lsock_sys_dontwait = 0;
 #endif
 
+const int lsock_sys_serverreuse = 1;
+
+/* ----------------------------------------------------------------- start */
+
+int lsock_sys_start(void) {
+  return 0; /* the sockets of POSIX need no starting */
+}
+
+void lsock_sys_stop(void) {}
+
 /* ------------------------------------------------------------ descriptors */
 
 int lsock_sys_setnonblocking(sys_fd fd, int on) {
