@@ -44,10 +44,10 @@ enum { HANDOFF_NONE, HANDOFF_LOOP, HANDOFF_WAITER };
 /* How waits of the running coroutine are made. */
 static int aux_handoff(lua_State *L) {
   int ismain;
+  if (lsock_loop_istask(L)) return COMPAT_YIELDABLE(L) ? HANDOFF_LOOP : HANDOFF_NONE;
   ismain = lua_pushthread(L);
   lua_pop(L, 1);
   if (ismain || !COMPAT_YIELDABLE(L)) return HANDOFF_NONE;
-  if (lsock_loop_istask(L)) return HANDOFF_LOOP;
   if (lsock_wait_pushwaiter(L)) {
     lua_pop(L, 1);
     return HANDOFF_WAITER;

@@ -31,9 +31,13 @@
 #define LOOP_METATABLE "lsock.loop"
 #define TASK_METATABLE "lsock.task"
 
-/* Registry: thread -> its task (weak keys), and the live loops. */
+/* Registry: thread -> its task (weak), and the live loops. */
 static const char TASKS_KEY[] = "lsock.tasks";
 static const char LOOPS_KEY[] = "lsock.loops";
+/* Registry: the loop whose step is running (a light userdata); its
+   'current' is the task being resumed, which every wait asks for first:
+   one lookup by address, not by thread. */
+static const char CURRENT_KEY = 0;
 
 enum { T_READY, T_RUNNING, T_WAITING, T_DONE };
 
@@ -85,6 +89,7 @@ struct lsock_Loop {
   poller_Event *events;
   size_t capevents;
   int failedref;     /* the first failed task's error, for run() */
+  lsock_Task *current; /* the task being resumed */
 };
 
 /* Resizes an array through the state's allocator; raises when short. */
@@ -300,18 +305,33 @@ void lsock_loop_forget(lua_State *L, lsock_Handle *h, sys_fd fd) {
 
 /* --------------------------------------------------------- the waits */
 
+/* The task whose coroutine is running, or NULL (the main thread, or a
+   coroutine that is no task, even one a task started). */
 static lsock_Task *aux_current(lua_State *L) {
-  lsock_Task *t = NULL;
-  lua_getfield(L, LUA_REGISTRYINDEX, TASKS_KEY);
-  if (lua_istable(L, -1)) {
-    lua_pushthread(L);
-    lua_rawget(L, -2);
-    t = (lsock_Task *)lua_touserdata(L, -1);
-    lua_pop(L, 1);
-  }
+  lsock_Loop *lp;
+  lsock_Task *t;
+  lua_pushlightuserdata(L, (void *)&CURRENT_KEY);
+  lua_rawget(L, LUA_REGISTRYINDEX);
+  lp = (lsock_Loop *)lua_touserdata(L, -1);
   lua_pop(L, 1);
-  if (t != NULL && (t->loop == NULL || t->loop->closed || t->state != T_RUNNING)) t = NULL;
-  return t;
+  if (lp == NULL || lp->closed || (t = lp->current) == NULL) return NULL;
+  return t->co == L && t->state == T_RUNNING ? t : NULL;
+}
+
+/* Makes 'lp' the loop whose step runs; pushes the one it replaces. */
+static void aux_setrunning(lua_State *L, lsock_Loop *lp) {
+  lua_pushlightuserdata(L, (void *)&CURRENT_KEY);
+  lua_rawget(L, LUA_REGISTRYINDEX);
+  lua_pushlightuserdata(L, (void *)&CURRENT_KEY);
+  lua_pushlightuserdata(L, lp);
+  lua_rawset(L, LUA_REGISTRYINDEX);
+}
+
+/* Puts back the loop pushed by aux_setrunning, and pops it. */
+static void aux_restorerunning(lua_State *L) {
+  lua_pushlightuserdata(L, (void *)&CURRENT_KEY);
+  lua_insert(L, -2);
+  lua_rawset(L, LUA_REGISTRYINDEX);
 }
 
 int lsock_loop_istask(lua_State *L) {
@@ -414,11 +434,16 @@ static void aux_pushtasks(lua_State *L, int loopidx) {
 }
 
 /* A task's coroutine returned or failed: keep what it gave, let it go. */
-static void aux_finish(lua_State *L, int loopidx, int taskidx, lsock_Task *t, int status,
-                       int nres) {
+static void aux_finish(lua_State *L, int loopidx, lsock_Task *t, int status, int nres) {
   lsock_Loop *lp = t->loop;
   lua_State *co = t->co;
-  int i;
+  int i, taskidx;
+  /* the task's object, which the loop's table keeps under its address */
+  aux_pushtasks(L, loopidx);
+  lua_pushlightuserdata(L, t);
+  lua_rawget(L, -2);
+  lua_remove(L, -2);
+  taskidx = lua_gettop(L);
   compat_getuservalue(L, taskidx);
   lua_createtable(L, nres > 0 ? nres : 1, 1);
   if (status == 0) {
@@ -464,26 +489,22 @@ static void aux_finish(lua_State *L, int loopidx, int taskidx, lsock_Task *t, in
   lua_pushlightuserdata(L, t);
   lua_pushnil(L);
   lua_rawset(L, -3);
-  lua_pop(L, 1);
+  lua_pop(L, 2);
 }
 
 /* Resumes one ready task. */
 static void aux_resume(lua_State *L, int loopidx, lsock_Task *t) {
-  int status, nres = 0, taskidx, top = lua_gettop(L), fresh;
+  int status, nres = 0, top = lua_gettop(L);
   lua_State *co = t->co;
-  /* the task's object, which the loop's table keeps under its address */
-  aux_pushtasks(L, loopidx);
-  lua_pushlightuserdata(L, t);
-  lua_rawget(L, -2);
-  taskidx = lua_gettop(L);
   t->state = T_RUNNING;
-  fresh = lua_status(co) == 0;
-  status = compat_resume(co, L, fresh ? lua_gettop(co) - 1 : 0, &nres);
+  t->loop->current = t;
+  status = compat_resume(co, L, lua_status(co) == 0 ? lua_gettop(co) - 1 : 0, &nres);
+  t->loop->current = NULL;
   if (status == LUA_YIELD) {
     lua_pop(co, nres);
     /* a plain coroutine.yield in a task: it goes on at the next step */
     if (t->state == T_RUNNING) aux_pushready(t->loop, t);
-  } else aux_finish(L, loopidx, taskidx, t, status == 0 ? 0 : status, nres);
+  } else aux_finish(L, loopidx, t, status, nres);
   lua_settop(L, top);
 }
 
@@ -526,12 +547,14 @@ static size_t aux_step(lua_State *L, int loopidx, lsock_Loop *lp, double timeout
   run = lp->readyhead;
   lp->readyhead = lp->readytail = NULL;
   lp->running = 1;
+  aux_setrunning(L, lp);
   while (run != NULL) {
     lsock_Task *t = run;
     run = t->next;
     t->next = NULL;
     if (t->state == T_READY) aux_resume(L, loopidx, t);
   }
+  aux_restorerunning(L);
   lp->running = 0;
   return lp->count;
 }
@@ -767,8 +790,7 @@ static int k_tostring(lua_State *L) {
 /* ------------------------------------------------------ module functions */
 
 static int m_current(lua_State *L) {
-  lsock_Task *t = aux_current(L);
-  if (t == NULL) {
+  if (aux_current(L) == NULL) {
     lua_pushnil(L);
     return 1;
   }

@@ -192,6 +192,7 @@ typedef struct lsock_Io {
   const lsock_Addr *to;   /* send: the destination, or NULL */
   size_t done;
   int events;
+  int receive;            /* a receive of data (see 'asked') */
 } lsock_Io;
 
 /* A transport moves a socket's bytes: the plain one is the descriptor
@@ -237,6 +238,7 @@ struct lsock_Socket {
   const lsock_Transport *transport;
   void *tstate;       /* the transport's own state */
   lsock_Stash *stash; /* from the state's allocator; freed by close and __gc */
+  int asked;          /* it sent since it last received: an answer is awaited */
 };
 
 /* The one try/wait/retry loop: calls fn(s, io) until it succeeds or fails

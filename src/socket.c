@@ -41,6 +41,7 @@ lsock_Socket *lsock_sock_newclosed(lua_State *L, int family, int type, int proto
   s->transport = &lsock_transport_plain;
   s->tstate = NULL;
   s->stash = NULL;
+  s->asked = 0;
   luaL_setmetatable(L, LSOCK_SOCKET_METATABLE);
   return s;
 }
@@ -260,9 +261,21 @@ int lsock_sock_call(lua_State *L, lsock_Socket *s, lsock_IoFn fn, lsock_Io *io, 
                     double deadline) {
   /* a blocking socket whose call is to be handed off must not block */
   if (s->timeout < 0 && deadline != LSOCK_NOWAIT) io->flags |= lsock_sys_dontwait;
+  /* in a task, a receive right after the socket's own send (a request,
+     an echo) would almost always find nothing yet: the task waits first,
+     as the loop's level-triggered set reports at once what is there
+     already, and the system call that would fail is saved */
+  if (io->receive && s->asked && c != NULL && !c->resumed && deadline != LSOCK_NOWAIT &&
+      s->transport->pending(s) != 1 && lsock_call_canhandoff(L)) {
+    int err = lsock_call_wait(L, c, &s->h, s->fd, POLLIN, deadline);
+    if (err) return err;
+  }
   for (;;) {
     int err = fn(s, io);
-    if (err == 0) return 0;
+    if (err == 0) {
+      s->asked = !io->receive;
+      return 0;
+    }
     if (err == EINTR) continue;
     if ((err != EAGAIN && err != EWOULDBLOCK) || deadline == LSOCK_NOWAIT) return err;
     err = lsock_call_wait(L, c, &s->h, s->fd, io->events ? io->events : POLLIN, deadline);

@@ -27,6 +27,7 @@ static void aux_initio(lsock_Io *io, const char *buf, size_t len, int flags) {
   io->to = NULL;
   io->done = 0;
   io->events = 0;
+  io->receive = 0;
 }
 
 static int io_recv(lsock_Socket *s, lsock_Io *io) {
@@ -170,6 +171,7 @@ int lsock_sock_recvfrom(lua_State *L, lsock_Socket *s, char *buf, size_t len, in
   }
   aux_initio(&io, buf, len, flags);
   io.from = from;
+  io.receive = 1;
   err = lsock_sock_call(L, s, io_recv, &io, c, deadline);
   *n = io.done;
   return err;
@@ -214,6 +216,7 @@ static int aux_recvall(lua_State *L, lsock_Socket *s, lsock_Io *io, size_t want,
     int err;
     io->buf = st->data + done;
     io->len = st->cap - done;
+    io->receive = 1;
     err = lsock_sock_call(L, s, io_recv, io, c, c->deadline);
     if (err == LSOCK_WOULDWAIT && done > 0) {
       /* suspended: what arrived is kept as stashed bytes, which the next
@@ -293,6 +296,7 @@ static int aux_recv(lua_State *L, lsock_Call *c, int withaddr) {
        beyond the result string itself */
     if (io.len > RECV_STACK_MAX) io.buf = aux_rxbuffer(L, s, io.len)->data;
     /* a sized datagram is there now: no wait, unless another reader took it */
+    io.receive = 1;
     err = lsock_sock_call(L, s, io_recv, &io, c, sized ? LSOCK_NOWAIT : deadline);
     if (!(sized && (err == EAGAIN || err == EWOULDBLOCK) && deadline != LSOCK_NOWAIT)) break;
   }
