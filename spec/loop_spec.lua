@@ -267,6 +267,43 @@ describe("loop", function()
     p:close(); a:close(); b:close(); srv:close()
   end)
 
+  it("name resolution that takes 1 s runs off the loop: the other tasks go on meanwhile", function()
+    local out, status, skip = H.with_slow_dns([[
+      local lsock = require "lsock"
+      local loop = lsock.loop()
+      local ticks, t0 = 0, lsock.monotonic()
+      loop:spawn(function() for _ = 1, 40 do ticks = ticks + 1; lsock.sleep(0.02) end end)
+      local r = loop:spawn(function()
+        local res = assert(lsock.getaddrinfo("a.slow.test", 80, lsock.AF_INET))
+        return res[1].addr[1], lsock.monotonic() - t0, ticks
+      end)
+      local c = loop:spawn(function()
+        local s = lsock.socket()
+        local _, _, code = s:connect("b.slow.test", 9) -- nobody listens on 9
+        s:close()
+        local c2 = lsock.create_connection({ "c.slow.test", 9 })
+        return code, c2, lsock.monotonic() - t0
+      end)
+      loop:run()
+      local _, host, dt, seen = r:result()
+      print(("GETADDRINFO %s %.3f %d"):format(host, dt, seen))
+      local _, code, c2, dt2 = c:result()
+      print(("CONNECT %s %s %.3f"):format(tostring(code), tostring(c2), dt2))
+      print(("TICKS %d"):format(ticks))
+    ]], { timeout = 30 })
+    if skip then return pending(skip) end
+    assert.equal(0, status, out)
+    local host, dt, seen = out:match("GETADDRINFO (%S+) (%S+) (%d+)")
+    assert(host, out)
+    assert.equal("127.0.0.1", host)
+    H.within(tonumber(dt), 0.8, 3, "the slow resolution")
+    -- while it resolved, the ticking task ran (a 1 s stall would leave it at 1)
+    assert.is_true(tonumber(seen) >= 20, out)
+    local code, dt2 = out:match("CONNECT (%S+) nil (%S+)")
+    assert.equal(tostring(lsock.ECONNREFUSED), code, out)
+    H.within(tonumber(dt2), 1.6, 5, "two slow resolutions, then refused connects")
+  end)
+
   it("timeouts inside tasks: ETIMEDOUT, EAGAIN at once with timeout 0, join(t) times out", function()
     local loop = lsock.loop()
     local a, b = lsock.socketpair()

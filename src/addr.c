@@ -13,6 +13,7 @@
 */
 #include <stdint.h>
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "private.h"
@@ -30,13 +31,117 @@ static int aux_freeinfo(lua_State *L) {
   return 0;
 }
 
-int lsock_addr_getinfo(lua_State *L, const char *host, const char *service,
+/* ------------------------------------------------ resolving off the loop */
+
+/* Where a call's waits are handed off (a task), a name is resolved on a
+   thread of its own while the task waits for the job's descriptor. The
+   job is kept per coroutine in a weak table, with its query: the call,
+   run again once the job is done, finds it there and takes the list. A
+   job whose coroutine is gone is let go by its holder's __gc. */
+#define RESOLVING_KEY "lsock.resolving"
+#define JOB_METATABLE "lsock.resolvejob"
+
+static int aux_releasejob(lua_State *L) {
+  lsock_Resolve **job = (lsock_Resolve **)lua_touserdata(L, 1);
+  if (*job != NULL) lsock_sys_resolve_release(*job);
+  *job = NULL;
+  return 0;
+}
+
+/* Pushes the query as one string: two queries are the same job only when
+   every part is equal. */
+static void aux_pushquery(lua_State *L, const char *host, const char *service,
+                          const struct addrinfo *h) {
+  lua_pushfstring(L, "%s\n%s\n%d %d %d %d", host ? host : "", service ? service : "",
+                  h->ai_family, h->ai_socktype, h->ai_protocol, h->ai_flags);
+}
+
+/* No job could start: resolve in place. Never an EAI code. */
+#define RESOLVE_HERE (-0x7ffffff1)
+
+/* 0 with the list in *held, an EAI code, LSOCK_WOULDWAIT (the call waits
+   for the job), or RESOLVE_HERE. */
+static int aux_offthread(lua_State *L, lsock_Call *c, const char *host, const char *service,
+                         const struct addrinfo *hints, struct addrinfo **held, int *syserr) {
+  lsock_Resolve **job;
+  int code, top = lua_gettop(L);
+  lua_getfield(L, LUA_REGISTRYINDEX, RESOLVING_KEY);
+  if (!lua_istable(L, -1)) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, RESOLVING_KEY);
+  }
+  lua_pushthread(L);
+  lua_rawget(L, -2);                  /* {query, holder} or nil */
+  aux_pushquery(L, host, service, hints);
+  if (lua_istable(L, -2)) {
+    lua_rawgeti(L, -2, 1);
+    if (lua_rawequal(L, -1, -2)) {
+      lua_rawgeti(L, -3, 2);
+      job = (lsock_Resolve **)lua_touserdata(L, -1);
+      if (*job != NULL && lsock_sys_resolve_take(*job, held, &code, syserr)) {
+        lua_pushthread(L);            /* done: the entry goes */
+        lua_pushnil(L);
+        lua_rawset(L, top + 1);
+        lua_settop(L, top);
+        return code;
+      }
+      if (*job != NULL) {
+        sys_fd fd = lsock_sys_resolve_fd(*job);
+        lua_settop(L, top);
+        return lsock_call_wait(L, c, NULL, fd, POLLIN, HUGE_VAL);
+      }
+    }
+    lua_settop(L, top + 3);
+  }
+  /* a new job, held before it starts */
+  lua_createtable(L, 2, 0);
+  lua_pushvalue(L, -2);
+  lua_rawseti(L, -2, 1);
+  job = (lsock_Resolve **)lua_newuserdata(L, sizeof *job);
+  *job = NULL;
+  luaL_setmetatable(L, JOB_METATABLE);
+  lua_rawseti(L, -2, 2);
+  if (lsock_sys_resolve_start(host, service, hints, job) != 0) {
+    lua_settop(L, top);
+    return RESOLVE_HERE;
+  }
+  lua_pushthread(L);
+  lua_pushvalue(L, -2);
+  lua_rawset(L, top + 1);
+  {
+    sys_fd fd = lsock_sys_resolve_fd(*job);
+    lua_settop(L, top);
+    return lsock_call_wait(L, c, NULL, fd, POLLIN, HUGE_VAL);
+  }
+}
+
+/* Whether 'host' needs a resolver: a literal address does not. */
+static int aux_isname(const char *host, const struct addrinfo *hints) {
+  unsigned char bin[16];
+  if (host == NULL || (hints->ai_flags & AI_NUMERICHOST)) return 0;
+  return !lsock_sys_inet_pton(AF_INET, host, bin) && !lsock_sys_inet_pton(AF_INET6, host, bin);
+}
+
+int lsock_addr_getinfo(lua_State *L, lsock_Call *c, const char *host, const char *service,
                        const struct addrinfo *hints, struct addrinfo **res) {
   struct addrinfo **held = (struct addrinfo **)lua_newuserdata(L, sizeof *held);
-  int code, syserr;
+  int code = RESOLVE_HERE, syserr = 0;
   *held = NULL;
   luaL_setmetatable(L, ADDRINFO_METATABLE);
-  code = lsock_sys_getaddrinfo(host, service, hints, held, &syserr);
+  if (c != NULL && aux_isname(host, hints) && lsock_call_canhandoff(L)) {
+    code = aux_offthread(L, c, host, service, hints, held, &syserr);
+    if (code == LSOCK_WOULDWAIT) {
+      lua_pop(L, 1);
+      return code;
+    }
+  }
+  if (code == RESOLVE_HERE) code = lsock_sys_getaddrinfo(host, service, hints, held, &syserr);
   if (code != 0) {
     lua_pop(L, 1);
     lsock_result_gaifail(L, code, syserr);
@@ -74,7 +179,9 @@ static int aux_checkport(lua_State *L, int idx, int argn) {
 
 /* Resolves 'host' for 'family': literals without a lookup, "" and "*" as
    the any-address, "<broadcast>" for IPv4 as Python does. */
-static int aux_resolve(lua_State *L, const char *host, int family, int type, lsock_Addr *a) {
+static int aux_resolve(lua_State *L, lsock_Call *c, const char *host, int family, int type,
+                       lsock_Addr *a) {
+  int code;
   struct addrinfo hints, *res;
   if (host[0] == '\0' || strcmp(host, "*") == 0) {
     if (family == AF_INET) a->u.in4.sin_addr.s_addr = htonl(INADDR_ANY);
@@ -90,7 +197,8 @@ static int aux_resolve(lua_State *L, const char *host, int family, int type, lso
   memset(&hints, 0, sizeof hints);
   hints.ai_family = family;
   hints.ai_socktype = type;
-  if (lsock_addr_getinfo(L, host, NULL, &hints, &res) != 0) return 0;
+  if ((code = lsock_addr_getinfo(L, c, host, NULL, &hints, &res)) != 0)
+    return code == LSOCK_WOULDWAIT ? -1 : 0;
   if (family == AF_INET) a->u.in4.sin_addr = ((struct sockaddr_in *)(void *)res->ai_addr)->sin_addr;
   else {
     const struct sockaddr_in6 *r6 = (const struct sockaddr_in6 *)(void *)res->ai_addr;
@@ -126,7 +234,8 @@ static int aux_unixaddr(lua_State *L, int idx, lsock_Addr *a) {
   return 1;
 }
 
-int lsock_addr_check(lua_State *L, int idx, int family, int type, lsock_Addr *a, int *next) {
+int lsock_addr_check(lua_State *L, lsock_Call *c, int idx, int family, int type, lsock_Addr *a,
+                     int *next) {
   int tidx = 0, hostidx, argn = idx, ok;
   lua_Integer flowinfo = 0, scope = 0;
   memset(a, 0, sizeof *a);
@@ -174,7 +283,7 @@ int lsock_addr_check(lua_State *L, int idx, int family, int type, lsock_Addr *a,
     a->u.in4.sin_port = htons((uint16_t)aux_checkport(L, hostidx + 1, tidx ? argn : hostidx + 1));
     a->len = sizeof a->u.in4;
   }
-  ok = aux_resolve(L, lua_tostring(L, hostidx), family, type, a);
+  ok = aux_resolve(L, c, lua_tostring(L, hostidx), family, type, a);
   if (tidx) {
     int i; /* drop the table's four fields, keeping any failure values */
     for (i = 0; i < 4; i++) lua_remove(L, hostidx);
@@ -304,12 +413,12 @@ void lsock_addr_addtext(luaL_Buffer *b, const lsock_Addr *a) {
 
 /* ------------------------------------------------------- name functions */
 
-static int n_getaddrinfo(lua_State *L) {
+static int n_getaddrinfo_body(lua_State *L, lsock_Call *c) {
   const char *host = lua_isnoneornil(L, 1) ? NULL : lsock_check_text(L, 1, 1, "host");
   const char *port = NULL;
   char portbuf[32];
   struct addrinfo hints, *res, *ai;
-  int i = 0;
+  int i = 0, code, held;
   lua_Integer family = luaL_optinteger(L, 3, AF_UNSPEC);
   if (lua_type(L, 2) == LUA_TNUMBER) {
     lua_Integer p = luaL_checkinteger(L, 2);
@@ -326,8 +435,9 @@ static int n_getaddrinfo(lua_State *L) {
   hints.ai_socktype = lsock_opt_int(L, 4, 0);
   hints.ai_protocol = lsock_opt_int(L, 5, 0);
   hints.ai_flags = lsock_opt_int(L, 6, 0);
-  lua_settop(L, 6);
-  if (lsock_addr_getinfo(L, host, port, &hints, &res) != 0) return 3;
+  if ((code = lsock_addr_getinfo(L, c, host, port, &hints, &res)) != 0)
+    return code == LSOCK_WOULDWAIT ? LSOCK_YIELD : 3;
+  held = lua_gettop(L);
   lua_newtable(L);
   for (ai = res; ai != NULL; ai = ai->ai_next) {
     lsock_Addr a;
@@ -347,8 +457,12 @@ static int n_getaddrinfo(lua_State *L) {
     lua_setfield(L, -2, "addr");
     lua_rawseti(L, -2, ++i);
   }
-  lsock_addr_freeinfo(L, 7);
+  lsock_addr_freeinfo(L, held);
   return 1;
+}
+
+static int n_getaddrinfo(lua_State *L) {
+  return lsock_call_run(L, 6, n_getaddrinfo_body);
 }
 
 static int n_getnameinfo(lua_State *L) {
@@ -378,7 +492,7 @@ static int n_getnameinfo(lua_State *L) {
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_DGRAM;
   hints.ai_flags = AI_NUMERICHOST; /* as Python: the host must be an address */
-  if (lsock_addr_getinfo(L, lua_tostring(L, 3), portbuf, &hints, &res) != 0) return 3;
+  if (lsock_addr_getinfo(L, NULL, lua_tostring(L, 3), portbuf, &hints, &res) != 0) return 3;
   if (res->ai_family == AF_INET && nfields != 2) luaL_argerror(L, 1, "IPv4 address must be {host, port}");
   memcpy(&a.u, res->ai_addr, res->ai_addrlen);
   a.len = (socklen_t)res->ai_addrlen;
@@ -399,7 +513,7 @@ static int n_gethostbyname(lua_State *L) {
   lsock_Addr a;
   char text[INET_ADDRSTRLEN];
   memset(&a, 0, sizeof a);
-  if (!aux_resolve(L, name, AF_INET, 0, &a)) return 3;
+  if (!aux_resolve(L, NULL, name, AF_INET, 0, &a)) return 3;
   lsock_sys_inet_ntop(AF_INET, &a.u.in4.sin_addr, text, sizeof text);
   lua_pushstring(L, text);
   return 1;
@@ -494,6 +608,10 @@ static const luaL_Reg addrinfo_metamethods[] = {
 };
 
 void lsock_addr_open_functions(lua_State *L) {
+  compat_newmetatable(L, JOB_METATABLE);
+  lua_pushcfunction(L, aux_releasejob);
+  lua_setfield(L, -2, "__gc");
+  lua_pop(L, 1);
   luaL_newmetatable(L, ADDRINFO_METATABLE);
   luaL_setfuncs(L, addrinfo_metamethods, 0);
   lua_pop(L, 1);

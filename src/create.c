@@ -127,7 +127,7 @@ static int c_create_connection_body(lua_State *L, lsock_Call *c) {
   const char *host, *service;
   double timeout;
   struct addrinfo hints, *res, *ai;
-  int err = 0, top, hassource, errors, index = 0;
+  int err = 0, top, hassource, errors, index = 0, code;
   if (!c->resumed) {
     lua_pushnil(L);
     lua_replace(L, CONNECTING);
@@ -156,7 +156,8 @@ static int c_create_connection_body(lua_State *L, lsock_Call *c) {
   memset(&hints, 0, sizeof hints);
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
-  if (lsock_addr_getinfo(L, host, service, &hints, &res) != 0) return 3;
+  if ((code = lsock_addr_getinfo(L, c, host, service, &hints, &res)) != 0)
+    return code == LSOCK_WOULDWAIT ? LSOCK_YIELD : 3;
   top = lua_gettop(L); /* the list's holder */
   for (ai = res; ai != NULL; ai = ai->ai_next, index++) {
     lsock_Socket *s;
@@ -182,7 +183,7 @@ static int c_create_connection_body(lua_State *L, lsock_Call *c) {
           int next;
           lua_pushvalue(L, 3);
           /* a source that does not resolve for this family: the next one may */
-          if (!lsock_addr_check(L, lua_gettop(L), s->family, SOCK_STREAM, &a, &next))
+          if (lsock_addr_check(L, NULL, lua_gettop(L), s->family, SOCK_STREAM, &a, &next) <= 0)
             err = EADDRNOTAVAIL;
           else err = lsock_sys_bind(fd, &a);
           lua_settop(L, top + 1);
@@ -270,7 +271,7 @@ static int c_create_server(lua_State *L) {
     lsock_sock_release(L, s);
     return lsock_result_fail(L, err);
   }
-  if (!lsock_addr_check(L, 1, family, SOCK_STREAM, &a, &next)) {
+  if (lsock_addr_check(L, NULL, 1, family, SOCK_STREAM, &a, &next) <= 0) {
     lsock_sock_release(L, s);
     return 3;
   }

@@ -12,7 +12,7 @@ static const luaL_Reg module_functions[] = {
 };
 
 /* The module's functions that may wait (wrapped on 5.1 and LuaJIT). */
-static const char *const module_waiting[] = {"select", "create_connection", "send_fds",
+static const char *const module_waiting[] = {"select", "create_connection", "getaddrinfo", "send_fds",
                                              "recv_fds", NULL};
 
 /* The registry key of the sentinel whose collection ends this state's use

@@ -280,7 +280,10 @@ static int aux_sendmsg(lua_State *L, lsock_Call *c, lsock_Socket *s, lsock_Msg *
   int err, next;
   m->addr = NULL;
   if (!lua_isnoneornil(L, addrarg)) {
-    if (!lsock_addr_check(L, addrarg, s->family, s->type, &to, &next)) return 3;
+    {
+    int ok = lsock_addr_check(L, c, addrarg, s->family, s->type, &to, &next);
+    if (ok <= 0) return ok < 0 ? LSOCK_YIELD : 3;
+  }
     m->addr = &to;
   }
   aux_initio(&io, m, flags);

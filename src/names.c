@@ -124,7 +124,7 @@ static int aux_hostaddr(lua_State *L, const char *text, int family, lsock_Addr *
   struct addrinfo hints, *res;
   memset(&hints, 0, sizeof hints);
   hints.ai_family = family;
-  if (lsock_addr_getinfo(L, text, NULL, &hints, &res) != 0) return 0;
+  if (lsock_addr_getinfo(L, NULL, text, NULL, &hints, &res) != 0) return 0;
   memcpy(&a->u, res->ai_addr, res->ai_addrlen);
   a->len = (socklen_t)res->ai_addrlen;
   lsock_addr_freeinfo(L, -1);

@@ -83,7 +83,7 @@ void lsock_wait_open_functions(lua_State *L);
 /* An error code meaning "the call must wait, and its coroutine will be
    suspended for it": the body returns LSOCK_YIELD at once. Like
    LSOCK_TIMEOUT, never a valid error number. */
-#define LSOCK_WOULDWAIT (-2)
+#define LSOCK_WOULDWAIT (-0x7ffffff0) /* far from EAI_* codes, which are negative */
 /* What a body returns to be suspended (lsock_result_fail gives it for
    LSOCK_WOULDWAIT, so "return lsock_result_fail(L, err)" is always right). */
 #define LSOCK_YIELD (-1)
@@ -303,9 +303,11 @@ void lsock_create_open_functions(lua_State *L);
 
 /* Reads the address at 'idx' (values or one table) for 'family' into 'a';
    raises on a wrong shape; returns 1, or pushes nil, message, code and
-   returns 0 when it is valid-looking text that does not resolve. *next is
-   the first argument after the address. */
-int lsock_addr_check(lua_State *L, int idx, int family, int type, lsock_Addr *a, int *next);
+   returns 0 when it is valid-looking text that does not resolve; -1 when
+   the call 'c' (may be NULL) waits for the name to resolve off the loop
+   (its body returns LSOCK_YIELD). *next is the first argument after. */
+int lsock_addr_check(lua_State *L, lsock_Call *c, int idx, int family, int type, lsock_Addr *a,
+                     int *next);
 /* Pushes 'a' as multiple values; returns how many. */
 int lsock_addr_push(lua_State *L, const lsock_Addr *a);
 /* Pushes 'a' as one table {host, port, ...} (a string for AF_UNIX). */
@@ -317,8 +319,10 @@ int lsock_addr_checkfamily(lua_State *L, int idx, int def);
 /* getaddrinfo with its list held by a userdata pushed on the stack, whose
    __gc frees it: an error raised while the list is in use cannot leak it.
    0 with *res set, or pushes nil, message, code (nothing else) and
-   returns the EAI code. lsock_addr_freeinfo frees it early and pops. */
-int lsock_addr_getinfo(lua_State *L, const char *host, const char *service,
+   returns the EAI code. In a task ('c' not NULL), a name is resolved on
+   a thread of its own: LSOCK_WOULDWAIT, nothing pushed, while it runs.
+   lsock_addr_freeinfo frees it early and pops. */
+int lsock_addr_getinfo(lua_State *L, lsock_Call *c, const char *host, const char *service,
                        const struct addrinfo *hints, struct addrinfo **res);
 void lsock_addr_freeinfo(lua_State *L, int idx);
 void lsock_addr_open_functions(lua_State *L);

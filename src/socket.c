@@ -375,7 +375,7 @@ static int s_bind(lua_State *L) {
   lsock_Socket *s = lsock_sock_self(L);
   lsock_Addr a;
   int next, err;
-  if (!lsock_addr_check(L, 2, s->family, s->type, &a, &next)) return 3;
+  if (lsock_addr_check(L, NULL, 2, s->family, s->type, &a, &next) <= 0) return 3;
   if ((err = lsock_sys_bind(s->fd, &a)) != 0) return lsock_result_fail(L, err);
   return lsock_result_ok(L);
 }
@@ -500,7 +500,14 @@ static int aux_connectarg(lua_State *L, lsock_Call *c, int *err) {
   lsock_Addr a;
   int next;
   /* resumed after connect(): only the outcome is left to wait for */
-  if (c->step == 0 && !lsock_addr_check(L, 2, s->family, s->type, &a, &next)) return 0;
+  if (c->step == 0) {
+    int ok = lsock_addr_check(L, c, 2, s->family, s->type, &a, &next);
+    if (ok < 0) {
+      *err = LSOCK_WOULDWAIT; /* the name resolves off the loop */
+      return 1;
+    }
+    if (ok == 0) return 0;
+  }
   *err = lsock_sock_connect(L, s, &a, c);
   return 1;
 }

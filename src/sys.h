@@ -298,6 +298,17 @@ int lsock_sys_sleep(double seconds);
 int lsock_sys_getaddrinfo(const char *host, const char *service, const struct addrinfo *hints,
                           struct addrinfo **res, int *syserr);
 void lsock_sys_freeaddrinfo(struct addrinfo *res);
+/* getaddrinfo on a thread of its own, so that a slow resolver stalls no
+   loop: *job's descriptor (lsock_sys_resolve_fd) is readable once it is
+   done; lsock_sys_resolve_take then gives its outcome (1) or says it is
+   not done yet (0). The owner lets go with lsock_sys_resolve_release,
+   done or not. ENOTSUP where the system has no threads for it. */
+typedef struct lsock_Resolve lsock_Resolve;
+int lsock_sys_resolve_start(const char *host, const char *service, const struct addrinfo *hints,
+                            lsock_Resolve **job);
+sys_fd lsock_sys_resolve_fd(const lsock_Resolve *job);
+int lsock_sys_resolve_take(lsock_Resolve *job, struct addrinfo **res, int *code, int *syserr);
+void lsock_sys_resolve_release(lsock_Resolve *job);
 /* getnameinfo: 0 or an EAI_* code, as getaddrinfo. */
 int lsock_sys_getnameinfo(const lsock_Addr *a, char *host, size_t hostlen, char *serv,
                           size_t servlen, int flags, int *syserr);

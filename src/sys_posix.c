@@ -15,6 +15,8 @@
 #include "sys.h"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <limits.h>
 #include <math.h>
 #include <string.h>
@@ -492,6 +494,130 @@ int lsock_sys_getaddrinfo(const char *host, const char *service, const struct ad
 
 void lsock_sys_freeaddrinfo(struct addrinfo *res) {
   freeaddrinfo(res);
+}
+
+/* A resolution on a thread of its own. The job is shared by the thread
+   and its owner in Lua, each holding a reference; the last to let go
+   frees it. The thread writes one byte to the pipe when it is done. */
+struct lsock_Resolve {
+  pthread_mutex_t lock;
+  int refs;
+  int done;
+  char *host, *service;
+  struct addrinfo hints;
+  struct addrinfo *res;
+  int code, syserr;
+  int pipe[2];
+};
+
+static void aux_resolve_unref(lsock_Resolve *job) {
+  int last;
+  pthread_mutex_lock(&job->lock);
+  last = --job->refs == 0;
+  pthread_mutex_unlock(&job->lock);
+  if (!last) return;
+  if (job->res != NULL) freeaddrinfo(job->res);
+  close(job->pipe[0]);
+  close(job->pipe[1]);
+  pthread_mutex_destroy(&job->lock);
+  free(job->host);
+  free(job->service);
+  free(job);
+}
+
+static void *aux_resolve_thread(void *arg) {
+  lsock_Resolve *job = (lsock_Resolve *)arg;
+  struct addrinfo *res = NULL;
+  sigset_t all;
+  int code, syserr;
+  ssize_t w;
+  /* signals are for the threads of the program, never this one */
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, NULL);
+  errno = 0;
+  code = getaddrinfo(job->host, job->service, &job->hints, &res);
+  syserr = errno;
+  pthread_mutex_lock(&job->lock);
+  job->res = res;
+  job->code = code;
+  job->syserr = syserr;
+  job->done = 1;
+  pthread_mutex_unlock(&job->lock);
+  do w = write(job->pipe[1], "", 1);
+  while (w < 0 && errno == EINTR);
+  aux_resolve_unref(job);
+  return NULL;
+}
+
+static char *aux_strdup(const char *s) {
+  char *d;
+  if (s == NULL) return NULL;
+  d = (char *)malloc(strlen(s) + 1);
+  if (d != NULL) strcpy(d, s);
+  return d;
+}
+
+int lsock_sys_resolve_start(const char *host, const char *service, const struct addrinfo *hints,
+                            lsock_Resolve **out) {
+  lsock_Resolve *job = (lsock_Resolve *)calloc(1, sizeof *job);
+  pthread_attr_t attr;
+  pthread_t tid;
+  int err;
+  if (job == NULL) return ENOMEM;
+  job->host = aux_strdup(host);
+  job->service = aux_strdup(service);
+  if ((host && !job->host) || (service && !job->service)) {
+    free(job->host);
+    free(job->service);
+    free(job);
+    return ENOMEM;
+  }
+  job->hints = *hints;
+  job->hints.ai_addr = NULL;
+  job->hints.ai_canonname = NULL;
+  job->hints.ai_next = NULL;
+  if (pipe2(job->pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+    err = errno;
+    free(job->host);
+    free(job->service);
+    free(job);
+    return err;
+  }
+  pthread_mutex_init(&job->lock, NULL);
+  job->refs = 2;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  err = pthread_create(&tid, &attr, aux_resolve_thread, job);
+  pthread_attr_destroy(&attr);
+  if (err != 0) {
+    job->refs = 1;
+    aux_resolve_unref(job);
+    return err;
+  }
+  *out = job;
+  return 0;
+}
+
+sys_fd lsock_sys_resolve_fd(const lsock_Resolve *job) {
+  return job->pipe[0];
+}
+
+int lsock_sys_resolve_take(lsock_Resolve *job, struct addrinfo **res, int *code, int *syserr) {
+  int done;
+  pthread_mutex_lock(&job->lock);
+  done = job->done;
+  if (done) {
+    *res = job->res;
+    *code = job->code;
+    *syserr = job->syserr;
+    job->res = NULL;
+  }
+  pthread_mutex_unlock(&job->lock);
+  return done;
+}
+
+void lsock_sys_resolve_release(lsock_Resolve *job) {
+  aux_resolve_unref(job);
 }
 
 int lsock_sys_getnameinfo(const lsock_Addr *a, char *host, size_t hostlen, char *serv,

@@ -394,7 +394,10 @@ static int t_sendto_body(lua_State *L, lsock_Call *c) {
     flags = lsock_check_int(L, 3);
     addrarg = 4;
   }
-  if (!lsock_addr_check(L, addrarg, s->family, s->type, &to, &next)) return 3;
+  {
+    int ok = lsock_addr_check(L, c, addrarg, s->family, s->type, &to, &next);
+    if (ok <= 0) return ok < 0 ? LSOCK_YIELD : 3;
+  }
   if (!c->resumed) c->deadline = lsock_sock_deadline(L, s, flags);
   aux_initio(&io, data, len, flags);
   io.to = &to;
