@@ -864,6 +864,22 @@ static void aux_weaktable(lua_State *L, const char *key, const char *mode) {
   lua_setfield(L, LUA_REGISTRYINDEX, key);
 }
 
+/* A metatable with __gc, __tostring and its methods ('waiting': those
+   that may wait). */
+static void aux_newclass(lua_State *L, const char *name, lua_CFunction gc, lua_CFunction tostr,
+                         const luaL_Reg *methods, const char *const waiting[]) {
+  compat_newmetatable(L, name);
+  lua_pushcfunction(L, gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pushcfunction(L, tostr);
+  lua_setfield(L, -2, "__tostring");
+  lua_newtable(L);
+  luaL_setfuncs(L, methods, 0);
+  if (waiting != NULL) lsock_call_wrapfields(L, -1, waiting, 1);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+}
+
 void lsock_loop_open(lua_State *L) {
   lua_getfield(L, LUA_REGISTRYINDEX, TASKS_KEY);
   if (!lua_istable(L, -1)) {
@@ -873,25 +889,8 @@ void lsock_loop_open(lua_State *L) {
     aux_weaktable(L, LOOPS_KEY, "k");
   }
   lua_pop(L, 1);
-  compat_newmetatable(L, LOOP_METATABLE);
-  lua_pushcfunction(L, l_close);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, l_tostring);
-  lua_setfield(L, -2, "__tostring");
-  lua_newtable(L);
-  luaL_setfuncs(L, loop_methods, 0);
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
-  compat_newmetatable(L, TASK_METATABLE);
-  lua_pushcfunction(L, k_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, k_tostring);
-  lua_setfield(L, -2, "__tostring");
-  lua_newtable(L);
-  luaL_setfuncs(L, task_methods, 0);
-  lsock_call_wrapfields(L, -1, task_waiting, 1);
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
+  aux_newclass(L, LOOP_METATABLE, l_close, l_tostring, loop_methods, NULL);
+  aux_newclass(L, TASK_METATABLE, k_gc, k_tostring, task_methods, task_waiting);
   luaL_setfuncs(L, loop_functions, 0);
   lua_getfield(L, -1, "sleep");
   lsock_call_wrap(L, -1, "sleep", 0);
