@@ -827,15 +827,19 @@ function lsock.monotonic() end
 ---`lsock.POLLOUT`; `deadline` is absolute on `lsock.monotonic()`'s clock,
 ---or `nil` for none. A wait on several descriptors (`select`, a poller
 ---without a descriptor of its own) passes a table `{[fd] = events}` as
----`fd` and `nil` as `events`. `nil` removes the waiter. Outside coroutines
----calls wait as before.
+---`fd` and `nil` as `events`; `lsock.sleep` passes `-1, 0, deadline`. The
+---waiter may yield; the call runs again when the coroutine resumes (blocking
+---sockets included, which then never block the thread). Tasks of an
+---`lsock.loop` wait through their loop, not the waiter. `nil` removes the
+---waiter. Outside coroutines calls wait as before.
 ---@param fn fun(fd: integer|table<integer, integer>, events: integer?, deadline: number?)?
 ---@return true
 function lsock.setwaiter(fn) end
 
 ---A new loop of coroutine tasks. Inside a task every call that would wait
----(accept, connect, recv*, send*, sendall, makefile reads and writes,
----`lsock.select`, `p:wait`, `lsock.sleep`) suspends only that task.
+---(accept, connect, recv*, send*, sendall, sendfile, makefile reads and
+---writes, `lsock.select`, `p:wait`, `lsock.sleep`, `task:join`, and name
+---resolution, which runs on a thread of its own) suspends only that task.
 ---
 ---```lua
 ---local loop = lsock.loop()
