@@ -29,6 +29,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
@@ -37,12 +38,20 @@ OUT = os.path.join(BENCH, "out")
 
 MiB = 1 << 20
 
+# sendfile's file: made once by the driver in a temporary folder (its path
+# replaces this placeholder in the parameters), removed when the runs end.
+SENDFILE_PATH = "FILE"
+SENDFILE_SIZE = 512 * MiB
+
 # name, program mode, parameters (identical for every implementation), unit,
 # and how many of that unit one run does
 WORKLOADS = [
     ("pingpong", "pingpong", [50000, 64], "round trips/s", 50000),
     ("bulk", "bulk", [512 * MiB, 65536], "MiB/s", 512),
+    ("bulk-into", "bulk-into", [512 * MiB, 65536], "MiB/s", 512),
+    ("sendfile", "sendfile", [SENDFILE_PATH, SENDFILE_SIZE], "MiB/s", SENDFILE_SIZE // MiB),
     ("udp", "udp", [200000, 64, 64], "datagrams/s", 200000),
+    ("recvmsg", "recvmsg", [200000, 64, 64], "datagrams/s", 200000),
     ("connect", "connect", [5000], "connections/s", 5000),
     ("select-500", "select", [500, 20000, 64], "wake-ups/s", 20000),
     ("select-2000", "select", [2000, 20000, 64], "wake-ups/s", 20000),
@@ -139,6 +148,16 @@ def perf_prefix(name, impl, role):
     os.makedirs(folder, exist_ok=True)
     return ["perf", "record", "-q", "-g", "-o",
             os.path.join(folder, "%s.%s.%s.data" % (name, impl, role)), "--"]
+
+
+def make_sendfile_file(folder):
+    """The regular file sendfile sends, SENDFILE_SIZE bytes; its path."""
+    path = os.path.join(folder, "sendfile.dat")
+    block = b"x" * MiB
+    with open(path, "wb") as f:
+        for _ in range(SENDFILE_SIZE // MiB):
+            f.write(block)
+    return path
 
 
 def run_pair(impl, name, mode, params, log, title):
@@ -462,8 +481,26 @@ def main():
               "and task memory are skipped (they say 'no loop')", file=sys.stderr)
     pin = os.environ.get("BENCH_PIN", "0 0")
 
+    tmpdir = tempfile.mkdtemp(prefix="lsock-bench-")
+    try:
+        report = measure(workloads, task_workloads, only, impls, impl_keys, runs, log,
+                         have_lsock, have_loop, pin, tmpdir)
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    with open(os.path.join(OUT, "results.md"), "w") as f:
+        f.write(report)
+    print(report)
+
+
+def measure(workloads, task_workloads, only, impls, impl_keys, runs, log,
+            have_lsock, have_loop, pin, tmpdir):
+    """Runs everything selected; the text of results.md."""
     load_before = os.getloadavg()[0]
     started = time.monotonic()
+    if any(w[0] == "sendfile" for w in workloads):
+        path = make_sendfile_file(tmpdir)
+        workloads = [(n, m, [path if p == SENDFILE_PATH else p for p in params], u, o)
+                     for n, m, params, u, o in workloads]
     results = {(w[0], i[0]): [] for w in workloads for i in impls}
     switches = {(w[0], i[0]): [] for w in workloads for i in impls}
     for run in range(1, runs + 1):
@@ -542,10 +579,7 @@ def main():
                  "win: it batches more work per wake-up.", "",
                  markdown_table(["workload"] + [i[1] for i in impls], csw_rows), ""]
     text += ["Took %.0f s. Failures, if any, are logged in bench/out/log.txt." % elapsed, ""]
-    report = "\n".join(text)
-    with open(os.path.join(OUT, "results.md"), "w") as f:
-        f.write(report)
-    print(report)
+    return "\n".join(text)
 
 
 if __name__ == "__main__":

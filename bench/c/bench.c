@@ -24,7 +24,9 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -193,6 +195,50 @@ static void bulk_client(int port, char **argv)
     result((double)total / 1048576.0 / (now() - t0));
 }
 
+/* Receives to EOF in pieces of at most 'chunk' bytes into one static
+ * buffer (what recv_into into one reused buffer does), then answers one
+ * byte: the receiving side of bulk-into and sendfile. */
+static void drain_and_ack(size_t chunk)
+{
+    static char buf[65536];
+    if (chunk > sizeof buf) chunk = sizeof buf;
+    int lfd = bound(SOCK_STREAM), fd = accept_one(lfd);
+    for (;;) {
+        ssize_t r = recv(fd, buf, chunk, 0);
+        if (r < 0) die("recv");
+        if (r == 0) break;
+    }
+    send_all(fd, "k", 1);
+    close(fd);
+}
+
+/* bulk-into: TOTAL CHUNK -- bulk's client; the server receives into one
+ * buffer. */
+static void bulk_into_server(char **argv) { drain_and_ack((size_t)arg(argv, 1)); }
+
+/* sendfile: PATH TOTAL -- the client sends the TOTAL-byte file at PATH
+ * with sendfile(2); the server receives it as in bulk-into. */
+static void sendfile_server(char **argv) { (void)argv; drain_and_ack(65536); }
+
+static void sendfile_client(int port, char **argv)
+{
+    long total = arg(argv, 1);
+    char ack;
+    int in = open(argv[0], O_RDONLY | O_CLOEXEC), fd = dial(port);
+    off_t offset = 0;
+    if (in < 0) die(argv[0]);
+    double t0 = now();
+    while (offset < total) {
+        ssize_t w = sendfile(fd, in, &offset, (size_t)(total - offset));
+        if (w < 0) die("sendfile");
+        if (w == 0) { fprintf(stderr, "bench.c: %s is short\n", argv[0]); exit(1); }
+    }
+    shutdown(fd, SHUT_WR);
+    if (recv(fd, &ack, 1, 0) != 1) die("sendfile ack");
+    result((double)total / 1048576.0 / (now() - t0));
+    close(in);
+}
+
 /* udp: N SIZE WINDOW -- the server acks every WINDOW-th datagram. */
 static void udp_server(char **argv)
 {
@@ -222,6 +268,28 @@ static void udp_client(int port, char **argv)
         if (i % window == 0 && recv(fd, ack, sizeof ack, 0) < 0) die("recv");
     }
     result((double)n / (now() - t0));
+}
+
+/* recvmsg: N SIZE WINDOW -- udp's client; the server receives with
+ * recvmsg(2) (no control buffer), the sender's address in msg_name. */
+static void recvmsg_server(char **argv)
+{
+    long n = arg(argv, 0), window = arg(argv, 2);
+    char buf[2048];
+    int fd = bound(SOCK_DGRAM);
+    struct sockaddr_storage peer;
+    struct iovec iov = {buf, sizeof buf};
+    for (long i = 1; i <= n; i++) {
+        struct msghdr m;
+        memset(&m, 0, sizeof m);
+        m.msg_name = &peer;
+        m.msg_namelen = sizeof peer;
+        m.msg_iov = &iov;
+        m.msg_iovlen = 1;
+        if (recvmsg(fd, &m, 0) < 0) die("recvmsg");
+        if (i % window == 0 && sendto(fd, "k", 1, 0, (struct sockaddr *)&peer, m.msg_namelen) < 0)
+            die("sendto");
+    }
 }
 
 /* connect: N -- the server accepts and closes; the client reads EOF, closes. */
@@ -556,7 +624,10 @@ struct workload {
 static const struct workload workloads[] = {
     {"pingpong", pingpong_server, pingpong_client, NULL},
     {"bulk", bulk_server, bulk_client, NULL},
+    {"bulk-into", bulk_into_server, bulk_client, NULL},
+    {"sendfile", sendfile_server, sendfile_client, NULL},
     {"udp", udp_server, udp_client, NULL},
+    {"recvmsg", recvmsg_server, udp_client, NULL},
     {"connect", connect_server, connect_client, NULL},
     {"select", select_server, many_client, NULL},
     {"poller", poller_server, many_client, NULL},

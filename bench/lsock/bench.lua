@@ -127,6 +127,52 @@ function client.bulk(port, total, chunk)
   result(total / 1048576 / (clock() - t0))
 end
 
+-- Prints NA and exits unless lsock's sockets have the method 'name'.
+local function need_method(name)
+  local probe = check(lsock.socket())
+  local has = probe[name] ~= nil
+  probe:close()
+  if not has then na() end
+end
+
+-- Receives to EOF with recv_into into one lsock.buffer, pieces of at most
+-- chunk bytes, then answers one byte: the receiver of bulk-into and
+-- sendfile.
+local function drain_and_ack(chunk)
+  if not lsock.buffer then na() end
+  need_method("recv_into")
+  local c = check(bound():accept())
+  local buf = lsock.buffer(chunk)
+  while check(c:recv_into(buf)) ~= 0 do end
+  check(c:sendall("k"))
+  c:close()
+end
+
+-- bulk-into: TOTAL CHUNK -- bulk's client; the server receives into one buffer.
+server["bulk-into"] = function(total, chunk)
+  drain_and_ack(chunk)
+end
+client["bulk-into"] = client.bulk
+
+-- sendfile: PATH TOTAL -- the client sends the file with s:sendfile.
+function server.sendfile(path, total)
+  drain_and_ack(65536)
+end
+
+function client.sendfile(port, path, total)
+  need_method("sendfile")
+  local s = dial(port)
+  local f = assert(io.open(path, "rb"))
+  local t0 = clock()
+  local sent = check(s:sendfile(f))
+  check(s:shutdown(lsock.SHUT_WR))
+  if s:recv(1) ~= "k" then error("sendfile ack") end
+  local rate = total / 1048576 / (clock() - t0)
+  f:close()
+  if sent ~= total then error(("sendfile: sent %d of %d"):format(sent, total)) end
+  result(rate)
+end
+
 -- udp: N SIZE WINDOW -- the server acks every WINDOW-th datagram.
 function server.udp(n, size, window)
   local s = bound(lsock.SOCK_DGRAM)
@@ -147,6 +193,17 @@ function client.udp(port, n, size, window)
   end
   result(n / (clock() - t0))
 end
+
+-- recvmsg: N SIZE WINDOW -- udp's client; the server receives with s:recvmsg.
+function server.recvmsg(n, size, window)
+  need_method("recvmsg")
+  local s = bound(lsock.SOCK_DGRAM)
+  for i = 1, n do
+    local _, _, _, host, port = check(s:recvmsg(2048))
+    if i % window == 0 then check(s:sendto("k", host, port)) end
+  end
+end
+client.recvmsg = client.udp
 
 -- connect: N -- the server accepts and closes; the client reads EOF, closes.
 function server.connect(n)
@@ -423,7 +480,8 @@ end
 local role, workload = arg[1], arg[2]
 local fn = ({ server = server, client = client, single = single })[role][workload]
 local params = {}
-for i = 4, #arg do params[#params + 1] = math.tointeger(tonumber(arg[i])) end
+-- integers, but for a path (sendfile's file)
+for i = 4, #arg do params[#params + 1] = math.tointeger(tonumber(arg[i])) or arg[i] end
 if role ~= "client" then
   fn(table.unpack(params))
 else

@@ -206,7 +206,8 @@ end
 local role, workload = arg[1], arg[2]
 local fn = (role == "server" and server or client)[workload]
 if not fn then
-  io.stdout:write("NA\n") -- LuaSocket has no poller
+  -- LuaSocket has no poller, recv_into, sendfile or recvmsg
+  io.stdout:write("NA\n")
   return
 end
 local params = {}

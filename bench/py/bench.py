@@ -110,6 +110,43 @@ def bulk_client(port, total, chunk):
     result(total / 1048576 / (time.perf_counter() - t0))
 
 
+def drain_and_ack(chunk):
+    """Receives to EOF with recv_into into one bytearray, pieces of at most
+    chunk bytes, then answers one byte: the receiver of bulk-into and
+    sendfile."""
+    conn, _ = bound().accept()
+    buf = bytearray(chunk)
+    recv_into = conn.recv_into
+    while recv_into(buf):
+        pass
+    conn.sendall(b"k")
+    conn.close()
+
+
+# bulk-into: TOTAL CHUNK -- bulk's client; the server receives into one buffer.
+def bulk_into_server(total, chunk):
+    drain_and_ack(chunk)
+
+
+# sendfile: PATH TOTAL -- the client sends the file with socket.sendfile.
+def sendfile_server(path, total):
+    drain_and_ack(65536)
+
+
+def sendfile_client(port, path, total):
+    s = dial(port)
+    with open(path, "rb") as f:
+        t0 = time.perf_counter()
+        sent = s.sendfile(f)
+        s.shutdown(socket.SHUT_WR)
+        if s.recv(1) != b"k":
+            raise SystemExit("sendfile ack")
+        rate = total / 1048576 / (time.perf_counter() - t0)
+    if sent != total:
+        raise SystemExit("sendfile: sent %d of %d" % (sent, total))
+    result(rate)
+
+
 # udp: N SIZE WINDOW -- the server acks every WINDOW-th datagram.
 def udp_server(n, size, window):
     s = bound(socket.SOCK_DGRAM)
@@ -131,6 +168,16 @@ def udp_client(port, n, size, window):
         if i % window == 0:
             recv(16)
     result(n / (time.perf_counter() - t0))
+
+
+# recvmsg: N SIZE WINDOW -- udp's client; the server receives with recvmsg.
+def recvmsg_server(n, size, window):
+    s = bound(socket.SOCK_DGRAM)
+    recvmsg, sendto = s.recvmsg, s.sendto
+    for i in range(1, n + 1):
+        _, _, _, peer = recvmsg(2048)
+        if i % window == 0:
+            sendto(b"k", peer)
 
 
 # connect: N -- the server accepts and closes; the client reads EOF, closes.
@@ -235,11 +282,14 @@ def lines_client(port, count, length):
 
 SERVERS = {
     "pingpong": pingpong_server, "bulk": bulk_server, "udp": udp_server,
+    "bulk-into": bulk_into_server, "sendfile": sendfile_server,
+    "recvmsg": recvmsg_server,
     "connect": connect_server, "select": select_server,
     "poller": poller_server, "lines": lines_server,
 }
 CLIENTS = {
     "pingpong": pingpong_client, "bulk": bulk_client, "udp": udp_client,
+    "bulk-into": bulk_client, "sendfile": sendfile_client, "recvmsg": udp_client,
     "connect": connect_client, "select": many_client,
     "poller": many_client, "lines": lines_client,
 }
@@ -363,7 +413,8 @@ SINGLES = {"tasks-pingpong": tasks_pingpong, "tasks-idle": tasks_idle}
 
 def main(argv):
     role, workload, port = argv[1], argv[2], int(argv[3])
-    params = [int(a) for a in argv[4:]]
+    # integers, but for a path (sendfile's file)
+    params = [int(a) if a.isdigit() else a for a in argv[4:]]
     if role == "single":
         asyncio.run(SINGLES[workload](*params))
     elif role == "server":
