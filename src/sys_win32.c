@@ -428,12 +428,33 @@ static size_t aux_total(const lsock_Msg *m) {
   return total;
 }
 
+/* The control room a receive gets at least: WSARecvMsg (as Wine has it)
+   fails a message whose control bytes do not fit without saying how much
+   data came, so they land here and what fits is copied out, MSG_CTRUNC
+   set when something did not, as POSIX cuts them. */
+#define MSG_SPARE_CONTROL 512
+
+/* Hands the control bytes of a receive made with the spare room to 'm'. */
+static void aux_givecontrol(lsock_Msg *m, WSAMSG *w, const char *spare) {
+  size_t len = w->Control.len;
+  if (len > m->controllen) {
+    len = m->controllen;
+    w->dwFlags |= MSG_CTRUNC;
+  }
+  if (len > 0) memcpy(m->control, spare, len);
+  m->controllen = len;
+}
+
 int lsock_sys_recvmsg(sys_fd fd, lsock_Msg *m, int flags, size_t *n) {
   WSABUF bufs[MSG_STACK_BUFS], *heap;
   WSAMSG w;
   DWORD got = 0;
   LPFN_WSARECVMSG fn;
-  int stream, err = aux_isstream(fd, &stream);
+  union {
+    char bytes[MSG_SPARE_CONTROL];
+    WSACMSGHDR align;
+  } spare;
+  int stream, spared = m->controllen < sizeof spare.bytes, err = aux_isstream(fd, &stream);
   if (err || (err = aux_fillmsg(&w, bufs, m, &heap)) != 0) return err;
   if (stream) {
     DWORD inflags = (DWORD)flags;
@@ -452,16 +473,23 @@ int lsock_sys_recvmsg(sys_fd fd, lsock_Msg *m, int flags, size_t *n) {
       w.namelen = (INT)sizeof m->addr->u;
     }
     w.dwFlags = (DWORD)flags;
+    if (spared) {
+      w.Control.buf = spare.bytes;
+      w.Control.len = (ULONG)sizeof spare.bytes;
+    }
     if (fn(fd, &w, &got, NULL, NULL) == SOCKET_ERROR) {
       err = aux_err();
-      /* a datagram cut to the buffers: the buffers are full, as POSIX says */
-      if (err == EMSGSIZE) {
+      /* a datagram cut to the buffers is no failure on POSIX: the buffers
+         are full. Control bytes beyond even the spare room (MSG_CTRUNC
+         alone) come with no count: that stays EMSGSIZE, never a guess. */
+      if (err == EMSGSIZE && ((w.dwFlags & MSG_TRUNC) || !(w.dwFlags & MSG_CTRUNC))) {
         err = 0;
         got = (DWORD)aux_total(m);
         w.dwFlags |= MSG_TRUNC;
       }
     }
-    m->controllen = w.Control.len;
+    if (spared) aux_givecontrol(m, &w, spare.bytes);
+    else m->controllen = w.Control.len;
     m->msgflags = (int)(w.dwFlags & (MSG_TRUNC | MSG_CTRUNC | MSG_BCAST | MSG_MCAST));
     if (m->addr) m->addr->len = w.namelen;
   }
