@@ -22,7 +22,7 @@ WIN_OBJDIR := $(WIN_DIR)/obj
 # marks, nothing else).
 WIN_CFLAGS  = $(filter-out -fvisibility=hidden,$(LSOCK_CFLAGS)) -I$(WIN_LUASRC) $(CFLAGS)
 WIN_OBJS   := $(SRCS:src/%.c=$(WIN_OBJDIR)/%.o)
-WIN_LIBS   := -lws2_32
+WIN_LIBS   := -lws2_32 -liphlpapi
 
 # Wine, headless, with a prefix of its own under build/windows.
 WINE       ?= /usr/lib/wine/wine64

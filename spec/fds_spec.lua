@@ -192,6 +192,13 @@ describe("fds", function()
     H.fails(lsock.EBADF, lsock.dup(spare))
   end)
 
+  it("send_fds and recv_fds are absent where the system passes no descriptors", function()
+    local want = H.windows and "nil" or "function"
+    assert.are.equal(want, type(lsock.send_fds))
+    assert.are.equal(want, type(lsock.recv_fds))
+    assert.are.equal(H.windows and "nil" or "number", type(lsock.SCM_RIGHTS))
+  end)
+
   it("s.timeout reads the timeout; assigning it raises", function()
     local s = assert(lsock.socket())
     assert.is_nil(s.timeout)

@@ -101,8 +101,13 @@ describe("msg", function()
     assert.are.equal(1, #anc)
     assert.are.equal(lsock.IPPROTO_IP, anc[1][1])
     assert.are.equal(lsock.IP_PKTINFO, anc[1][2])
-    assert.are.equal(12, #anc[1][3]) -- struct in_pktinfo: ifindex, spec_dst, addr
-    assert.are.equal("\127\0\0\1", anc[1][3]:sub(9, 12))
+    if H.windows then
+      assert.are.equal(8, #anc[1][3]) -- Windows' struct in_pktinfo: addr, ifindex
+      assert.are.equal("\127\0\0\1", anc[1][3]:sub(1, 4))
+    else
+      assert.are.equal(12, #anc[1][3]) -- struct in_pktinfo: ifindex, spec_dst, addr
+      assert.are.equal("\127\0\0\1", anc[1][3]:sub(9, 12))
+    end
     -- a control buffer too small: MSG_CTRUNC
     assert(x:sendto("pkt", "127.0.0.1", yport))
     data, anc, flags = y:recvmsg(16, 4)
@@ -118,7 +123,9 @@ describe("msg", function()
     x:settimeout(5); y:settimeout(5)
     if not y:bind("::1", 0) then x:close(); y:close(); return pending("::1 cannot be bound") end
     local _, yport = y:getsockname()
-    assert(y:setsockopt(lsock.IPPROTO_IPV6, lsock.IPV6_RECVPKTINFO, 1))
+    -- Windows has no IPV6_RECVPKTINFO: IPV6_PKTINFO itself turns it on there
+    local on = lsock.IPV6_RECVPKTINFO or (H.windows and lsock.IPV6_PKTINFO)
+    assert(y:setsockopt(lsock.IPPROTO_IPV6, on, 1))
     assert(x:sendmsg({ "six" }, {}, 0, { "::1", yport }))
     local data, anc = y:recvmsg(16, 256)
     assert.are.equal("six", data)
@@ -178,6 +185,7 @@ describe("msg", function()
     H.raises("bad argument #1", lsock.CMSG_LEN, -1)
     H.raises("bad argument #1", lsock.CMSG_SPACE, 2 ^ 40)
     H.raises("bad argument #1", lsock.CMSG_LEN, "x")
+    if H.windows then return end -- the machine's python3 is not Windows'
     local p = io.popen("python3 -c 'import socket; print(socket.CMSG_LEN(7), socket.CMSG_SPACE(7), socket.CMSG_SPACE(100))' 2>/dev/null")
     local out = p:read("*a"); p:close()
     if out:match("%d") then
@@ -204,7 +212,8 @@ describe("msg", function()
     H.raises("ancdata%[1%] must be a table", x.sendmsg, x, { "a" }, { { "a", 2, "x" } })
     H.raises("ancdata%[1%] must be a table", x.sendmsg, x, { "a" }, { { 1, 2 ^ 40, "x" } })
     -- a system failure: no destination on an unconnected UDP socket
-    H.fails(lsock.EDESTADDRREQ, x:sendmsg({ "a" }))
+    -- (WSASendMsg says WSAEINVAL for it, as Wine has it)
+    H.fails(H.windows and lsock.EINVAL or lsock.EDESTADDRREQ, x:sendmsg({ "a" }))
     x:close(); y:close()
   end)
 end)

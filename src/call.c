@@ -304,6 +304,10 @@ void lsock_call_wrapfields(lua_State *L, int t, const char *const names[], int m
   t = compat_absindex(L, t);
   for (; *names != NULL; names++) {
     lua_getfield(L, t, *names);
+    if (lua_isnil(L, -1)) { /* absent on this platform */
+      lua_pop(L, 1);
+      continue;
+    }
     lsock_call_wrap(L, -1, *names, methods);
     lua_setfield(L, t, *names);
   }

@@ -494,13 +494,19 @@ const luaL_Reg lsock_msg_methods[] = {
 };
 
 static const luaL_Reg msg_functions[] = {
-  {"send_fds", f_send_fds},
-  {"recv_fds", f_recv_fds},
   {"CMSG_LEN", f_cmsg_len},
   {"CMSG_SPACE", f_cmsg_space},
   {NULL, NULL}
 };
 
+/* Absent where the system passes no descriptors (lsock_sys_scmrights 0). */
+static const luaL_Reg fds_functions[] = {
+  {"send_fds", f_send_fds},
+  {"recv_fds", f_recv_fds},
+  {NULL, NULL}
+};
+
 void lsock_msg_open_functions(lua_State *L) {
   luaL_setfuncs(L, msg_functions, 0);
+  if (lsock_sys_scmrights != 0) luaL_setfuncs(L, fds_functions, 0);
 }

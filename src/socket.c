@@ -257,10 +257,24 @@ double lsock_sock_deadline(lua_State *L, const lsock_Socket *s, int flags) {
   return L != NULL && lsock_call_canhandoff(L) ? HUGE_VAL : LSOCK_NOWAIT;
 }
 
+/* One try of a blocking socket's call that must not block: with the
+   system's flag, or (where it has none) the descriptor non-blocking for
+   this try only, so nobody else ever sees it changed, even while the call
+   waits. What the try moved is reported even if the mode cannot be put
+   back: the next call on the socket reports that. */
+static int aux_trynowait(lsock_Socket *s, lsock_IoFn fn, lsock_Io *io) {
+  int err = lsock_sys_nowait(s->fd, 1);
+  if (err) return err;
+  err = fn(s, io);
+  (void)lsock_sys_nowait(s->fd, 0);
+  return err;
+}
+
 int lsock_sock_call(lua_State *L, lsock_Socket *s, lsock_IoFn fn, lsock_Io *io, lsock_Call *c,
                     double deadline) {
   /* a blocking socket whose call is to be handed off must not block */
-  if (s->timeout < 0 && deadline != LSOCK_NOWAIT) io->flags |= lsock_sys_dontwait;
+  int nowait = s->timeout < 0 && deadline != LSOCK_NOWAIT;
+  if (nowait) io->flags |= lsock_sys_dontwait;
   /* in a task, a receive right after the socket's own send (a request,
      an echo) would almost always find nothing yet: the task waits first,
      as the loop's level-triggered set reports at once what is there
@@ -271,7 +285,7 @@ int lsock_sock_call(lua_State *L, lsock_Socket *s, lsock_IoFn fn, lsock_Io *io, 
     if (err) return err;
   }
   for (;;) {
-    int err = fn(s, io);
+    int err = nowait ? aux_trynowait(s, fn, io) : fn(s, io);
     if (err == 0) {
       s->asked = !io->receive;
       return 0;

@@ -29,6 +29,7 @@
 #endif
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <mswsock.h> /* MSG_TRUNC, MSG_CTRUNC and WSARecvMsg */
 #include <afunix.h>
 
 /* A descriptor: a SOCKET, which is what fileno() gives on Windows. */
@@ -70,6 +71,8 @@ typedef WSAPOLLFD sys_pollfd;
 #define EPROTONOSUPPORT WSAEPROTONOSUPPORT
 #undef EOPNOTSUPP
 #define EOPNOTSUPP WSAEOPNOTSUPP
+#undef ENOTSUP
+#define ENOTSUP EOPNOTSUPP /* one number, as on Linux */
 #undef EAFNOSUPPORT
 #define EAFNOSUPPORT WSAEAFNOSUPPORT
 #undef EADDRINUSE
@@ -104,6 +107,10 @@ typedef WSAPOLLFD sys_pollfd;
 #define EHOSTDOWN WSAEHOSTDOWN
 #undef EHOSTUNREACH
 #define EHOSTUNREACH WSAEHOSTUNREACH
+
+/* A file (lsock_sys_fileinfo, lsock_sys_read, lsock_sys_seek; sendfile's
+   source) is named by a C runtime descriptor (what _fileno gives), held
+   in a sys_fd. */
 
 /* The family socketpair() makes by default: Windows has no socketpair,
    and lsock's (sys_win32.c) joins two loopback TCP sockets, as CPython's. */
@@ -147,6 +154,10 @@ extern const int lsock_sys_serverreuse;
 /* The flag that makes one receive or send never block (MSG_DONTWAIT), or
    0 where the system has none; see lsock_sys_recv. */
 extern const int lsock_sys_dontwait;
+/* For a system where lsock_sys_dontwait is 0: makes a blocking 'fd'
+   non-blocking (on 1) around one call that must not block, and blocking
+   again (on 0). Nothing to do (0) where the flag exists. */
+int lsock_sys_nowait(sys_fd fd, int on);
 
 /* ----------------------------------------------------------------- start */
 
@@ -254,7 +265,9 @@ int lsock_sys_cmsgbuild(void *control, size_t size, const lsock_Cmsg *items, siz
    (start with *pos = 0): 1 with *c filled (its data cut to what is
    present when the bytes were truncated), 0 when there is none. */
 int lsock_sys_cmsgnext(const void *control, size_t len, size_t *pos, lsock_Cmsg *c);
-/* The level and type of descriptors passed in a message (SCM_RIGHTS). */
+/* The level and type of descriptors passed in a message (SCM_RIGHTS), or
+   0 where the system passes none (Windows): lsock.send_fds and
+   lsock.recv_fds are then absent. */
 extern const int lsock_sys_scmrights;
 
 /* ------------------------------------------------------------- files */

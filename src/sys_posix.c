@@ -65,6 +65,16 @@ int lsock_sys_setnonblocking(sys_fd fd, int on) {
   return 0;
 }
 
+int lsock_sys_nowait(sys_fd fd, int on) {
+#if defined(MSG_DONTWAIT)
+  (void)fd;
+  (void)on;
+  return 0; /* the flag on the call does it */
+#else
+  return lsock_sys_setnonblocking(fd, on);
+#endif
+}
+
 int lsock_sys_adopt(sys_fd fd, int nonblocking) {
   int fl = fcntl(fd, F_GETFD);
   if (fl == -1 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) == -1) return errno;

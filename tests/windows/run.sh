@@ -28,9 +28,12 @@ echo "# Windows (Wine $($WINE --version 2>/dev/null)): descriptor accounting is 
 for spec in ${LSOCK_WIN_SPECS:-spec/*_spec.lua}; do
   one=build/windows/test-$(basename "$spec" .lua).log
   start=$(date +%s)
-  timeout -k 5 "$limit" "$WINE" build/windows/lua.exe tests/windows/runner.lua \
-    tests/windows/skips.lua spec/helper.lua "$spec" > "$one" 2>&1
+  # the spec file's temporary directory (H.tmpdir: Lua on Windows has no mkdir)
+  tmp=$(mktemp -d /tmp/lsock-win.XXXXXX) || exit 1
+  LSOCK_TMPDIR="Z:$tmp" timeout -k 5 "$limit" "$WINE" build/windows/lua.exe \
+    tests/windows/runner.lua tests/windows/skips.lua spec/helper.lua "$spec" > "$one" 2>&1
   rc=$?
+  rm -rf "$tmp"
   tr -d '\r' < "$one" | grep -v '^1\.\.[0-9]*$' > "$one.tap"
   if [ "$rc" -ne 0 ]; then
     echo "not ok - $spec: the runner exited with status $rc (124: over ${limit}s)" >> "$one.tap"

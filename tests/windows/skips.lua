@@ -5,6 +5,8 @@
 -- (tests/windows/runner.lua: no POSIX shell). Everything else must pass.
 local UNIX = "AF_UNIX: Wine 8 refuses AF_UNIX sockets (Windows 10 has them)"
 local NOTSOCK = "Windows reports a socket handle that is not open as ENOTSOCK (WSAENOTSOCK), not EBADF"
+local NOFDS = "SCM_RIGHTS: Windows passes no descriptors in messages (send_fds/recv_fds are absent)"
+local PROCFD = "reads descriptors from /proc: Windows has no /proc"
 local TCPPAIR = "socketpair is loopback TCP on Windows: its buffers hold what an AF_UNIX pair's cannot"
 return {
   { "spec/unix_spec.lua", nil, UNIX },
@@ -49,6 +51,22 @@ return {
   { "spec/poller_spec.lua", "(EINTR)", "POSIX signals: Windows has none" },
   { "spec/poller_spec.lua", "reports POLLOUT, POLLHUP and POLLERR",
     "WSAPoll under Wine reports a reset peer as POLLHUP without POLLERR" },
+  { "spec/msg_spec.lua", "Unix datagram", UNIX },
+  { "spec/msg_spec.lua", "on a Unix stream: SCM_RIGHTS", UNIX },
+  { "spec/fds_spec.lua", "send_fds/recv_fds in one process", NOFDS },
+  { "spec/fds_spec.lua", "a child process receives a pipe's write end", NOFDS },
+  { "spec/fds_spec.lua", "descriptors beyond maxfds are closed", NOFDS },
+  { "spec/fds_spec.lua", "a truncated control message leaves nothing open", NOFDS },
+  { "spec/fds_spec.lua", "recv_fds and send_fds: timeout, bad input", NOFDS },
+  { "spec/fds_spec.lua", "lsock.dup gives a close-on-exec copy", PROCFD },
+  { "spec/sendfile_spec.lua", "takes an integer descriptor", PROCFD },
+  { "spec/constants_spec.lua", "have Python's values",
+    "the values are Python's on Linux: Windows' headers give Windows' own values" },
+  { "spec/constants_spec.lua", "the groups the reference names are there",
+    "Linux's groups: Windows has no SCM_RIGHTS, SOCK_CLOEXEC, IPV6_RECVPKTINFO, AF_PACKET, ..." },
+  { "spec/loop_spec.lua", "no step over 5 ms",
+    "Wine's Winsock calls cost 30-70 us each (wineserver round trips): 50 tasks' calls take more than 5 ms a step" },
+  { "spec/dns_fixture_spec.lua", nil, "the slow resolver fixture needs Linux network namespaces" },
   { "spec/tcp_spec.lua", "no socket descriptor reaches a child process",
     "no descriptor listing on Windows (sockets are made with WSA_FLAG_NO_HANDLE_INHERIT)" },
 }
