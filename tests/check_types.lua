@@ -21,6 +21,8 @@
 -- EAI_* codes SPEC marks "where defined", SPEC's constants that are not
 -- POSIX (SO_REUSEPORT, TCP_KEEPIDLE, MSG_DONTWAIT, ...), and the constants
 -- the module gives beyond SPEC's list. It may be absent (a TAP SKIP).
+-- So may a function that some platform lacks (send_fds and recv_fds on
+-- Windows), annotated `---@field NAME? function` beside its definition.
 -- Every other annotated name (SPEC's POSIX constants, every function,
 -- method and field) must be present. Any name the module has must be
 -- annotated, optional or not.
@@ -58,10 +60,13 @@ local function parse(path)
   if not fh then return nil, err end
   local classes, current, var_class = {}, nil, {}
   local pending -- class just declared, waiting for its `local var = {}`
+  -- a function also annotated `---@field NAME? function` stays optional:
+  -- one that some platform lacks (send_fds on Windows)
   local function add(class, name, kind, optional)
     local c = classes[class]
-    if not c.names[name] then c.order[#c.order + 1] = name end
-    c.names[name] = { kind = kind, optional = optional }
+    local old = c.names[name]
+    if not old then c.order[#c.order + 1] = name end
+    c.names[name] = { kind = kind, optional = optional or (old ~= nil and old.optional) }
   end
   for line in fh:lines() do
     local cname = line:match("^%-%-%-@class%s+([%w_%.]+)")

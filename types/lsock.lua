@@ -519,6 +519,9 @@
 ---@field VMADDR_CID_HOST? integer beyond SPEC; platform-specific
 ---@field VMADDR_PORT_ANY? integer beyond SPEC; platform-specific
 ---@field VM_SOCKETS_INVALID_VERSION? integer beyond SPEC; platform-specific
+---@field IPPROTO_L2TP? integer beyond SPEC; platform-specific (Windows)
+---@field send_fds? function absent where the system passes no descriptors (Windows)
+---@field recv_fds? function absent where the system passes no descriptors (Windows)
 local lsock = {}
 
 ---A new socket. Defaults: `AF_INET`, `SOCK_STREAM`, protocol 0. It takes

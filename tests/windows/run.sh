@@ -3,7 +3,8 @@
 # and lsock.dll under Wine (WINE, WINEPREFIX from mk/windows.mk), each spec
 # file in its own process under a time limit, through tests/windows/runner.lua
 # (busted's language and luassert; why not busted itself: see the runner).
-# What cannot run there is skipped by name (tests/windows/skips.lua). Ends
+# What cannot run there is skipped by name (tests/windows/skips.lua); then
+# the types check (tests/check_types.lua) against lsock.dll. Ends
 # with "N passed, N failed, N skipped", as tests/run.sh does.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
@@ -20,7 +21,7 @@ LUA_PATH_5_4=$LUA_PATH LUA_CPATH_5_4=$LUA_CPATH
 LSOCK_SO="$z/build/windows/lsock.dll"
 export LUA_PATH LUA_CPATH LUA_PATH_5_4 LUA_CPATH_5_4 LSOCK_SO
 # one spec file's limit, in seconds: a hang fails that file, not the run
-limit=${LSOCK_WIN_LIMIT:-120}
+limit=${LSOCK_WIN_LIMIT:-60}
 log=build/windows/test.log
 : > "$log"
 status=0
@@ -45,5 +46,15 @@ for spec in ${LSOCK_WIN_SPECS:-spec/*_spec.lua}; do
   grep -A 30 '^not ok' "$one.tap" | head -60
   cat "$one.tap" >> "$log"
 done
+# the LuaCATS types against lsock.dll: what Windows lacks must be optional
+# there (its own line: its skips are the absent constants, not specs)
+one=build/windows/test-types.log
+LSOCK_CPATH="$LUA_CPATH" timeout -k 5 "$limit" "$WINE" build/windows/lua.exe tests/check_types.lua types/lsock.lua \
+  > "$one" 2>&1 || status=1
+tr -d '\r' < "$one" | grep -v '^1\.\.[0-9]*$' > "$one.tap"
+tap_counts "$one.tap"
+[ "$tap_fail" -gt 0 ] && status=1
+echo "# types/lsock.lua: $tap_pass passed, $tap_fail failed, $tap_skip skipped"
+grep -A 5 '^not ok' "$one.tap" | head -20
 tap_summary "$log"
 exit $status
