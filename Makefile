@@ -112,7 +112,8 @@ bench: lsock.so
 examples: lsock.so
 	@LUA_BIN=$(LUA_BIN) sh examples/run.sh
 
-# luacheck over every Lua file (.luacheckrc), cppcheck over the C sources.
+# luacheck over every Lua file (.luacheckrc), cppcheck over the C sources
+# (declarations stay at the top of their block, as lsock is written).
 # The files are listed without entering build/: Wine's prefix there links
 # its drive Z: to /, which `luacheck .` would walk whole.
 lint:
@@ -120,7 +121,8 @@ lint:
 	  \( -name '*.lua' -o -name '*.rockspec' -o -name .luacheckrc \) -type f -print | sed 's|^\./||')
 	cppcheck --quiet --enable=warning,style,performance,portability --std=c99 \
 	  --error-exitcode=1 --inline-suppr -I src --suppress=missingIncludeSystem \
-	  --suppress=missingInclude --suppress=toomanyconfigs src/
+	  --suppress=missingInclude --suppress=toomanyconfigs --suppress=variableScope \
+	  --suppress=unusedStructMember:src/msg.c src/
 
 clean:
 	rm -rf build lsock.so

@@ -58,7 +58,10 @@ const char *lsock_buffer_tobytes(lua_State *L, int idx, size_t *len) {
 
 char *lsock_buffer_checkwritable(lua_State *L, int idx, size_t *len) {
   lsock_Buffer *b = aux_test(L, idx);
-  if (b == NULL) compat_typeerror(L, idx, "lsock.buffer");
+  if (b == NULL) {
+    compat_typeerror(L, idx, "lsock.buffer");
+    return NULL; /* not reached: it raises */
+  }
   *len = b->len;
   return b->data;
 }

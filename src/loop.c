@@ -502,7 +502,9 @@ static void aux_resume(lua_State *L, int loopidx, lsock_Task *t) {
   t->loop->current = NULL;
   if (status == LUA_YIELD) {
     lua_pop(co, nres);
-    /* a plain coroutine.yield in a task: it goes on at the next step */
+    /* a plain coroutine.yield in a task: it goes on at the next step (a
+       wait of the loop's own, during the resume, changed the state) */
+    /* cppcheck-suppress knownConditionTrueFalse */
     if (t->state == T_RUNNING) aux_pushready(t->loop, t);
   } else aux_finish(L, loopidx, t, status, nres);
   lua_settop(L, top);

@@ -284,6 +284,7 @@ static int aux_sendmsg(lua_State *L, lsock_Call *c, lsock_Socket *s, lsock_Msg *
     int ok = lsock_addr_check(L, c, addrarg, s->family, s->type, &to, &next);
     if (ok <= 0) return ok < 0 ? LSOCK_YIELD : 3;
   }
+    /* cppcheck-suppress autoVariables ; 'to' outlives every use of m */
     m->addr = &to;
   }
   aux_initio(&io, m, flags);

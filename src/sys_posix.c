@@ -358,6 +358,7 @@ int lsock_sys_sendmsg(sys_fd fd, const lsock_Msg *m, int flags, size_t *n) {
     h.msg_name = (void *)&m->addr->u;
     h.msg_namelen = m->addr->len;
   }
+  /* cppcheck-suppress badBitmaskCheck ; lsock_sys_sendflags is 0 where there is no MSG_NOSIGNAL */
   r = sendmsg(fd, &h, flags | lsock_sys_sendflags);
   err = errno;
   free(heap);

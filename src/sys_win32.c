@@ -736,10 +736,6 @@ void lsock_sys_freeaddrinfo(struct addrinfo *res) {
    for the thread's answer; until that is written, a task resolves in
    place (the call, not the loop, waits), as lsock_sys_resolve_start's
    ENOTSUP tells the layers above. */
-struct lsock_Resolve {
-  int unused;
-};
-
 int lsock_sys_resolve_start(const char *host, const char *service, const struct addrinfo *hints,
                             lsock_Resolve **job) {
   (void)host;
