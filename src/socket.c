@@ -31,6 +31,7 @@ static const lsock_HandleClass socket_class = {aux_handlefd, aux_handlepending};
 lsock_Socket *lsock_sock_newclosed(lua_State *L, int family, int type, int proto) {
   lsock_Socket *s = (lsock_Socket *)compat_newudata(L, sizeof *s);
   s->h.cls = &socket_class;
+  s->h.watched = 0;
   s->fd = SYS_NOFD;
   s->family = family;
   s->type = type;
