@@ -158,6 +158,21 @@ static int aux_pushmsgtail(lua_State *L, const lsock_Msg *m) {
   return 2 + lsock_addr_push(L, m->addr);
 }
 
+/* Sets 'm' up for a receive into one piece of 'bufsize' bytes (the C
+   stack's 'onstack' when it fits) with 'ancsize' control bytes, the
+   sender into 'from'. */
+static void aux_onepiece(lua_State *L, lsock_Msg *m, lsock_Chunk *chunk, char *onstack,
+                         size_t bufsize, aux_Control *control, size_t ancsize, lsock_Addr *from) {
+  chunk->p = aux_scratch(L, onstack, MSG_STACK_DATA, bufsize);
+  chunk->len = bufsize;
+  memset(m, 0, sizeof *m);
+  m->chunks = chunk;
+  m->nchunks = bufsize > 0;
+  m->control = aux_control(L, control, ancsize);
+  m->controllen = ancsize;
+  m->addr = from;
+}
+
 /* s:recvmsg(bufsize [, ancbufsize [, flags]]) */
 static int m_recvmsg_body(lua_State *L, lsock_Call *c) {
   lsock_Socket *s = lsock_sock_self(L);
@@ -171,14 +186,7 @@ static int m_recvmsg_body(lua_State *L, lsock_Call *c) {
   lsock_Msg m;
   lsock_Io io;
   luaL_checkstack(L, 8, NULL);
-  chunk.p = aux_scratch(L, onstack, sizeof onstack, bufsize);
-  chunk.len = bufsize;
-  memset(&m, 0, sizeof m);
-  m.chunks = &chunk;
-  m.nchunks = bufsize > 0;
-  m.control = aux_control(L, &control, ancsize);
-  m.controllen = ancsize;
-  m.addr = &from;
+  aux_onepiece(L, &m, &chunk, onstack, bufsize, &control, ancsize, &from);
   aux_initio(&io, &m, flags);
   if ((err = lsock_sock_call(L, s, io_recvmsg, &io, c, aux_deadline(L, c, s, flags))) != 0)
     return lsock_result_fail(L, err);
@@ -431,14 +439,8 @@ static int f_recv_fds_body(lua_State *L, lsock_Call *c) {
   list = lua_gettop(L);
   lua_pushcfunction(L, aux_pushdata);
   fn = lua_gettop(L);
-  chunk.p = aux_scratch(L, onstack, sizeof onstack, bufsize);
-  chunk.len = bufsize;
-  memset(&m, 0, sizeof m);
-  m.chunks = &chunk;
-  m.nchunks = bufsize > 0;
-  m.control = aux_control(L, &control, lsock_sys_cmsgspace(maxfds * sizeof(int)));
-  m.controllen = lsock_sys_cmsgspace(maxfds * sizeof(int));
-  m.addr = &from;
+  aux_onepiece(L, &m, &chunk, onstack, bufsize, &control,
+               lsock_sys_cmsgspace(maxfds * sizeof(int)), &from);
   aux_initio(&io, &m, flags);
   if ((err = lsock_sock_call(L, s, io_recvmsg, &io, c, aux_deadline(L, c, s, flags))) != 0)
     return lsock_result_fail(L, err);
